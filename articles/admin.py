@@ -1,0 +1,141 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from articles.models import Article, Category, Section
+from articles.views import article_context
+
+EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "is_breaking", "authors")
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("articles.publish_article")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ["name"]
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+    min_num = 1
+    fields = ["position", "heading", "body", "anchor"]
+    readonly_fields = ["anchor"]
+    verbose_name = _("فقرة")
+    verbose_name_plural = _("فقرات المقال (المقدمة أولا بلا عنوان فرعي، ثم الفقرات المعنونة بالترتيب)")
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    inlines = [SectionInline]
+    list_display = ["title", "category", "status", "published_at", "is_featured", "is_breaking", "author_names", "preview_link"]
+    list_filter = ["status", "category", "authors", "published_at", "is_featured", "is_breaking"]
+    list_select_related = ["category"]
+    search_fields = ["title", "lead", "sections__heading"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["see_also"]
+    filter_horizontal = ["authors"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "lead", "category", "tags"]}),
+        (_("صورة الغلاف"), {"fields": ["cover", "cover_caption", "cover_credit"]}),
+        (_("النشر"), {"fields": ["status", "published_at", "authors", "is_featured", "is_breaking", "comments_open"]}),
+        (_("شاهد أيضا"), {"fields": ["see_also"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
+    @admin.display(description=_("الكتّاب"))
+    def author_names(self, obj):
+        return "، ".join(a.get_full_name() or a.get_username() for a in obj.authors.all())
+
+    @admin.display(description=_("معاينة"))
+    def preview_link(self, obj):
+        url = reverse("admin:articles_article_preview", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("معاينة"))
+
+    # Roles: journalists write and edit their own articles until they are published;
+    # editors (with publish_article) edit everything and decide what goes out and when.
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or can_publish(request.user):
+            return True
+        return obj.status != Article.Status.PUBLISHED and obj.authors.filter(pk=request.user.pk).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None or can_publish(request.user):
+            return True
+        return obj.status == Article.Status.DRAFT and obj.authors.filter(pk=request.user.pk).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_publish(request.user):
+            return []
+        return list(EDITOR_ONLY_FIELDS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_publish(request.user):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not can_publish(request.user):
+            kwargs["choices"] = [
+                (value, label) for value, label in Article.Status.choices if value != Article.Status.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Article.Status.PUBLISHED and not can_publish(request.user):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not form.instance.authors.exists():
+            form.instance.authors.add(request.user)
+
+    @admin.action(description=_("نشر المقالات المحددة الآن"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.exclude(status=Article.Status.PUBLISHED).update(
+            status=Article.Status.PUBLISHED, published_at=Coalesce("published_at", Value(timezone.now()))
+        )
+        self.message_user(request, _("نُشر %(count)d مقالا.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("إرجاع المقالات المحددة إلى المسودات"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+        self.message_user(request, _("أُرجع %(count)d مقالا إلى المسودات.") % {"count": count}, messages.SUCCESS)
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(never_cache(self.preview_view))
+        return [path("<int:pk>/preview/", preview, name="articles_article_preview"), *super().get_urls()]
+
+    def preview_view(self, request, pk):
+        """The article as it will look once published, for the newsroom only."""
+        article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        context = {"article": article, "preview": True, **article_context(article)}
+        response = TemplateResponse(request, "articles/detail.html", context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

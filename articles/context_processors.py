@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from articles.models import Category
+
+
+def site(request):
+    """The site's name and its navigation, on every page."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "nav_categories": Category.objects.all(),
+    }

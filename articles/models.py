@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_ckeditor_5.fields import CKEditor5Field
+from taggit.managers import TaggableManager
+
+from articles.html import clean_html
+from articles.validators import validate_image_file
+
+
+class Category(models.Model):
+    name = models.CharField(_("الاسم"), max_length=80, unique=True)
+    slug = models.SlugField(_("المعرّف في الرابط"), max_length=80, unique=True, allow_unicode=True)
+    description = models.CharField(_("الوصف"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("الترتيب"), default=0)
+
+    class Meta:
+        verbose_name = _("قسم")
+        verbose_name_plural = _("الأقسام")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles the public may see: published and whose time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Cards on the home, category, tag and author pages."""
+        return (
+            self.published()
+            .select_related("category")
+            .prefetch_related("authors")
+            .order_by("-published_at", "-id")
+        )
+
+    def for_detail(self):
+        """The article page: everything it shows but the related block."""
+        return self.select_related("category").prefetch_related(
+            "authors", "sections", "tags"
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("مسودة")
+        IN_REVIEW = "review", _("قيد المراجعة")
+        PUBLISHED = "published", _("منشور")
+
+    title = models.CharField(_("العنوان"), max_length=200)
+    slug = models.SlugField(
+        _("المعرّف في الرابط"),
+        max_length=200,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("يُملأ من العنوان إذا تُرك فارغا؛ للزينة فقط، فالرابط يعتمد على الرقم."),
+    )
+    lead = models.TextField(
+        _("المقدمة"),
+        max_length=400,
+        help_text=_("فقرة قصيرة بنص عادي تظهر في البطاقات ووصف الصفحة والخلاصات."),
+    )
+    cover = models.ImageField(
+        _("صورة الغلاف"),
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        validators=[validate_image_file],
+    )
+    cover_caption = models.CharField(_("تعليق الصورة"), max_length=250, blank=True)
+    cover_credit = models.CharField(_("مصدر الصورة"), max_length=120, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("القسم"), on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(
+        _("الوسوم"),
+        blank=True,
+        help_text=_("افصل بين الوسوم بفاصلة «،» أو «,»."),
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("الكتّاب"), related_name="articles", blank=True
+    )
+    status = models.CharField(
+        _("الحالة"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("تاريخ النشر"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("تاريخ في المستقبل يعني أن المقال مجدول ولن يظهر قبل حلوله."),
+    )
+    created_at = models.DateTimeField(_("تاريخ الإنشاء"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("آخر تحديث"), auto_now=True)
+    is_featured = models.BooleanField(_("مميّز"), default=False)
+    is_breaking = models.BooleanField(_("عاجل"), default=False)
+    comments_open = models.BooleanField(_("التعليقات مفتوحة"), default=True)
+    see_also = models.ManyToManyField(
+        "self",
+        verbose_name=_("شاهد أيضا"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        help_text=_("مقالات مختارة يدويا تظهر أولا في «شاهد أيضا»."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("مقال")
+        verbose_name_plural = _("المقالات")
+        ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_article", _("يستطيع نشر المقالات وجدولتها وتمييزها")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "article"})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def was_updated(self):
+        """True when the article changed noticeably after it went out."""
+        if not self.published_at or not self.updated_at:
+            return False
+        return (self.updated_at - self.published_at).total_seconds() > 15 * 60
+
+    def headed_sections(self):
+        return [section for section in self.sections.all() if section.heading]
+
+
+class Section(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveSmallIntegerField(_("الترتيب"), default=0)
+    heading = models.CharField(
+        _("العنوان الفرعي"),
+        max_length=200,
+        blank=True,
+        help_text=_("اتركه فارغا للمقدمة."),
+    )
+    anchor = models.SlugField(
+        _("المرساة"),
+        max_length=80,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("تُولّد من العنوان الفرعي مرة واحدة، ولا تتغير بتعديله، كي تبقى الروابط صالحة."),
+    )
+    body = CKEditor5Field(_("النص"), config_name="default", blank=True)
+
+    class Meta:
+        verbose_name = _("فقرة")
+        verbose_name_plural = _("فقرات المقال")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "anchor"],
+                condition=~Q(anchor=""),
+                name="section_anchor_unique_per_article",
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading or str(_("مقدمة"))
+
+    def save(self, *args, **kwargs):
+        # Invariants of every stored section, whichever path wrote it: the body is
+        # clean HTML, and a headed section has an anchor that never changes after.
+        self.body = clean_html(self.body)
+        if self.heading and not self.anchor:
+            self.anchor = self._free_anchor()
+        super().save(*args, **kwargs)
+
+    def _free_anchor(self):
+        base = slugify(self.heading, allow_unicode=True)[:70] or "section"
+        taken = set(
+            Section.objects.filter(article_id=self.article_id)
+            .exclude(pk=self.pk)
+            .values_list("anchor", flat=True)
+        )
+        anchor, n = base, 2
+        while anchor in taken:
+            anchor, n = f"{base}-{n}", n + 1
+        return anchor

@@ -1,0 +1,68 @@
+"""Small builders for test data, walking the same model paths as production."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, Category, Section
+
+_counter = itertools.count(1)
+JOURNALIST_GROUP = "صحفي"
+EDITOR_GROUP = "محرر"
+
+
+def make_category(name=None, slug=None, **fields):
+    n = next(_counter)
+    return Category.objects.create(name=name or f"قسم {n}", slug=slug or f"qism-{n}", **fields)
+
+
+def make_article(
+    title=None,
+    *,
+    category=None,
+    status=Article.Status.PUBLISHED,
+    published_at=None,
+    sections=(("", "<p>نص المقدمة.</p>"),),
+    tags=(),
+    authors=(),
+    lead="مقدمة قصيرة للمقال.",
+    **fields,
+):
+    n = next(_counter)
+    if published_at is None and status == Article.Status.PUBLISHED:
+        published_at = timezone.now() - timedelta(hours=n)
+    article = Article.objects.create(
+        title=title or f"مقال تجريبي رقم {n}",
+        category=category or make_category(),
+        status=status,
+        published_at=published_at,
+        lead=lead,
+        **fields,
+    )
+    for position, (heading, body) in enumerate(sections):
+        Section.objects.create(article=article, position=position, heading=heading, body=body)
+    if tags:
+        article.tags.set(list(tags))
+    if authors:
+        article.authors.set(authors)
+    return article
+
+
+def make_user(username=None, *, group=None, is_staff=False, **fields):
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_counter)}", password="x-pass-123456", is_staff=is_staff, **fields
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_journalist(username=None, **fields):
+    return make_user(username, group=JOURNALIST_GROUP, is_staff=True, **fields)
+
+
+def make_editor(username=None, **fields):
+    return make_user(username, group=EDITOR_GROUP, is_staff=True, **fields)
