@@ -66,3 +66,10 @@ def make_journalist(username=None, **fields):
 
 def make_editor(username=None, **fields):
     return make_user(username, group=EDITOR_GROUP, is_staff=True, **fields)
+
+
+def run_tasks():
+    """Run every queued background task now, the way `manage.py db_worker` does."""
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, startup_delay=False, queue_name="*", verbosity=0)
