@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 
 from articles.models import Article
 
@@ -7,29 +7,25 @@ from articles.models import Article
 def related_articles(*, article: Article, count: int | None = None) -> list[Article]:
     """The "شاهد أيضا" list: hand-picked first, then by shared tags, category, recency.
 
-    Never the article itself, never an article the public cannot see. Two queries,
-    whatever the size of the archive. `article.tags` should be prefetched.
+    Never the article itself, never an article the public cannot see. One query plus
+    the authors prefetch, whatever the size of the archive; `article.tags` should be
+    prefetched.
     """
     count = count or settings.RELATED_ARTICLES_COUNT
-    picked = list(
-        article.see_also.for_listing().exclude(pk=article.pk)[:count]
-    )
-    missing = count - len(picked)
-    if missing <= 0:
-        return picked
     tag_ids = [tag.pk for tag in article.tags.all()]
+    hand_picked = Article.see_also.through.objects.filter(from_article_id=article.pk, to_article_id=OuterRef("pk"))
     shared_tags = (
         Count("tags", filter=Q(tags__id__in=tag_ids), distinct=True)
         if tag_ids
         else Value(0, output_field=IntegerField())
     )
-    fill = (
+    return list(
         Article.objects.for_listing()
-        .exclude(pk__in=[article.pk, *(a.pk for a in picked)])
+        .exclude(pk=article.pk)
         .annotate(
+            hand_picked=Exists(hand_picked),
             shared_tags=shared_tags,
             same_category=Case(When(category_id=article.category_id, then=1), default=0),
         )
-        .order_by("-shared_tags", "-same_category", "-published_at", "-id")[:missing]
+        .order_by("-hand_picked", "-shared_tags", "-same_category", "-published_at", "-id")[:count]
     )
-    return picked + list(fill)

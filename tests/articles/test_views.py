@@ -1,0 +1,229 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.views.defaults import server_error
+
+from articles.models import Article
+from tests.helpers import make_article, make_category, make_user
+
+CASABLANCA = ZoneInfo("Africa/Casablanca")
+pytestmark = pytest.mark.django_db
+
+FOUR_SECTIONS = [
+    ("", "<p>مقدمة المقال.</p>"),
+    ("جلسات عمل لمناقشة التهديدات المشتركة", "<p>نص أول.</p>"),
+    ("خطة عمل مشتركة للتعاون الأمني", "<ul><li>مكافحة غسيل الأموال.</li></ul>"),
+    ("مكانة المغرب في التعاون الأمني الدولي", "<p>نص ثالث.</p>"),
+    ("رسالة تعكس الالتزام بالمصداقية والفعالية", "<p>نص رابع.</p>"),
+]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def html(response):
+    return response.content.decode()
+
+
+class TestArticlePage:
+    def test_shows_the_article_as_a_moroccan_news_page(self, client):
+        author = make_user("hammouchi-desk", first_name="يوسف", last_name="العلمي")
+        article = make_article(
+            "السيد عبد اللطيف حموشي يعزز التعاون الأمني بين المغرب وبلجيكا",
+            published_at=datetime(2024, 12, 5, 11, 30, tzinfo=CASABLANCA),
+            sections=FOUR_SECTIONS,
+            tags=["المغرب", "بلجيكا"],
+            authors=[author],
+        )
+        Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
+        page = html(client.get(article.get_absolute_url()))
+
+        assert '<html lang="ar-MA" dir="rtl">' in page
+        assert "الخميس 5 دجنبر 2024" in page
+        assert "ديسمبر" not in page
+        assert "آخر تحديث" not in page
+        assert "يوسف العلمي" in page
+        assert article.category.name in page
+        assert '<h2 id="خطة-عمل-مشتركة-للتعاون-الأمني">' in page
+        assert "<li>مكافحة غسيل الأموال.</li>" in page
+        assert 'href="/tag/%D8%A8%D9%84%D8%AC%D9%8A%D9%83%D8%A7/"' in page
+
+    def test_update_time_is_shown_when_it_differs(self, client):
+        article = make_article(published_at=datetime(2024, 12, 5, 11, 30, tzinfo=CASABLANCA))
+        Article.objects.filter(pk=article.pk).update(updated_at=datetime(2024, 12, 6, 9, 5, tzinfo=CASABLANCA))
+        page = html(client.get(article.get_absolute_url()))
+        assert "آخر تحديث:" in page
+        assert "الجمعة 6 دجنبر 2024، 09:05" in page
+
+    def test_table_of_contents_needs_three_headed_sections(self, client):
+        long_one = make_article(sections=FOUR_SECTIONS)
+        short_one = make_article(sections=FOUR_SECTIONS[:3])
+        long_page = html(client.get(long_one.get_absolute_url()))
+        assert "محتويات المقال" in long_page
+        assert '<a href="#مكانة-المغرب-في-التعاون-الأمني-الدولي">' in long_page
+        assert "محتويات المقال" not in html(client.get(short_one.get_absolute_url()))
+
+    def test_share_links_need_no_third_party_script(self, client):
+        article = make_article()
+        page = html(client.get(article.get_absolute_url()))
+        for host in ["https://www.facebook.com/sharer/", "https://x.com/intent/", "https://wa.me/", "https://t.me/share/"]:
+            assert host in page
+        assert 'id="share-url"' in page
+        assert "<script src=\"http" not in page
+
+    def test_see_also_block_lists_related_articles(self, client):
+        category = make_category()
+        article = make_article(category=category)
+        neighbour = make_article("مقال مجاور في نفس القسم", category=category)
+        page = html(client.get(article.get_absolute_url()))
+        assert "شاهد أيضا" in page
+        assert neighbour.title in page
+
+    def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(self, client):
+        article = make_article("زيارة عمل")
+        canonical = article.get_absolute_url()
+        for wrong in [f"/article/{article.pk}/", f"/article/{article.pk}/old-slug/", f"/article/{article.pk}/زيارة/"]:
+            response = client.get(wrong)
+            assert response.status_code == 301, wrong
+            assert response["Location"] == canonical
+        assert client.get(f"/article/{article.pk}/x/?utm_source=fb")["Location"] == canonical + "?utm_source=fb"
+
+    def test_canonical_link(self, client):
+        article = make_article()
+        page = html(client.get(article.get_absolute_url()))
+        assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in page
+
+    @pytest.mark.parametrize(
+        "status, delta",
+        [(Article.Status.DRAFT, -1), (Article.Status.IN_REVIEW, -1), (Article.Status.PUBLISHED, +1)],
+    )
+    def test_unpublished_and_scheduled_articles_are_404_for_everyone_on_the_public_site(
+        self, client, editor, status, delta
+    ):
+        article = make_article(status=status, published_at=timezone.now() + timedelta(hours=delta))
+        assert client.get(article.get_absolute_url()).status_code == 404
+        client.force_login(editor)
+        assert client.get(article.get_absolute_url()).status_code == 404
+
+    def test_unknown_article_is_an_arabic_404(self, client):
+        response = client.get("/article/999999/")
+        assert response.status_code == 404
+        assert "الصفحة غير موجودة" in html(response)
+
+    def test_query_count_does_not_grow_with_sections_tags_and_related(self, client):
+        # session-less anonymous reader: categories (nav), article, authors, sections,
+        # tags, hand-picked "see also", related fill — nothing per section/tag/card.
+        category = make_category()
+        article = make_article(category=category, sections=FOUR_SECTIONS[:2], tags=["أ"])
+        make_article(category=category, tags=["أ"])
+        small = count_queries(client, article.get_absolute_url())
+
+        for n in range(20):
+            article.sections.create(position=10 + n, heading=f"فقرة {n}", body="<p>نص</p>")
+        article.tags.add(*[f"وسم {n}" for n in range(10)])
+        for _ in range(8):
+            article.see_also.add(make_article(category=category, tags=["أ"]))
+        assert count_queries(client, article.get_absolute_url()) == small
+
+
+class TestListingPages:
+    def test_home_has_breaking_featured_latest_and_category_blocks(self, client):
+        sport = make_category("رياضة", "riyada")
+        economy = make_category("اقتصاد", "iqtisad")
+        breaking = make_article("خبر عاجل من الرباط", category=economy, is_breaking=True)
+        featured = make_article("مقال مميز", category=sport, is_featured=True)
+        make_article(status=Article.Status.DRAFT, title="مسودة سرية", category=sport)
+        page = html(client.get("/"))
+        assert 'class="breaking"' in page and breaking.title in page
+        assert "مختارات" in page and featured.title in page
+        assert "آخر الأخبار" in page
+        assert 'id="cat-%d"' % sport.pk in page and 'id="cat-%d"' % economy.pk in page
+        assert "مسودة سرية" not in page
+
+    def test_category_page_lists_only_its_published_articles(self, client):
+        security = make_category("أمن", "amn")
+        mine = make_article("تفكيك شبكة", category=security)
+        other = make_article("مباراة", category=make_category())
+        make_article("مجدول", category=security, published_at=timezone.now() + timedelta(days=1))
+        page = html(client.get("/amn/"))
+        assert mine.title in page
+        assert other.title not in page
+        assert "مجدول" not in page
+
+    def test_tag_page_with_an_arabic_slug(self, client):
+        tagged = make_article("عن الإرهاب", tags=["الإرهاب"])
+        make_article("بلا وسم")
+        response = client.get(reverse("articles:tag", kwargs={"slug": "الإرهاب"}))
+        page = html(response)
+        assert tagged.title in page and "بلا وسم" not in page
+
+    def test_author_page(self, client):
+        author = make_user("sahafi", first_name="يوسف", last_name="العلمي")
+        written = make_article("مقاله", authors=[author])
+        make_article("مقال غيره")
+        page = html(client.get("/author/sahafi/"))
+        assert "يوسف العلمي" in page and written.title in page and "مقال غيره" not in page
+
+    @pytest.mark.parametrize("url", ["/no-such-category/", "/tag/لا-يوجد/", "/author/nobody/"])
+    def test_unknown_listing_is_404(self, client, url):
+        assert client.get(url).status_code == 404
+
+    def test_pagination_and_junk_page_numbers(self, client, settings):
+        settings.ARTICLES_PER_PAGE = 3
+        category = make_category("وطني", "watani")
+        for n in range(7):
+            make_article(f"خبر وطني {n}", category=category)
+        first = html(client.get("/watani/"))
+        assert "الصفحة 1 من 3" in first and 'rel="next" href="?page=2"' in first
+        assert "الصفحة 3 من 3" in html(client.get("/watani/?page=99"))
+        assert client.get("/watani/?page=abc").status_code == 200
+
+    @pytest.mark.parametrize("url_for", ["home", "category", "tag", "author"])
+    def test_query_count_is_flat_in_the_number_of_articles(self, client, settings, url_for):
+        # Expected: nav categories, the page's own object (category/tag/author), the
+        # count and the page of cards with their categories (join) and authors (one
+        # prefetch); the home adds breaking, featured, category blocks (one window query)
+        # and the category list. Nothing per card.
+        settings.ARTICLES_PER_PAGE = 50
+        author = make_user("writer")
+        categories = [make_category(), make_category()]
+
+        def add(n):
+            for i in range(n):
+                make_article(category=categories[i % 2], tags=["وسم"], authors=[author], is_featured=i % 3 == 0)
+
+        url = {
+            "home": "/",
+            "category": categories[0].get_absolute_url(),
+            "tag": reverse("articles:tag", kwargs={"slug": "وسم"}),
+            "author": "/author/writer/",
+        }[url_for]
+        add(2)
+        small = count_queries(client, url)
+        add(38)
+        assert count_queries(client, url) == small
+
+
+def test_every_public_page_is_right_to_left_and_arabic(client):
+    article = make_article(tags=["أمن"])
+    author = make_user("kateb")
+    article.authors.add(author)
+    for url in ["/", article.category.get_absolute_url(), "/tag/أمن/", "/author/kateb/", article.get_absolute_url()]:
+        page = html(client.get(url))
+        assert '<html lang="ar-MA" dir="rtl">' in page, url
+        assert "fonts.googleapis" not in page and "cdn" not in page.lower(), url
+
+
+def test_server_error_page_is_in_arabic(rf):
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "حدث خطأ غير متوقع" in response.content.decode()
