@@ -1,0 +1,247 @@
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article
+from tests.helpers import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+ADD_URL = reverse("admin:articles_article_add")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def article_form(category, **overrides):
+    """The article admin form as a browser posts it: one intro and one headed section."""
+    data = {
+        "title": "مقال جديد من غرفة التحرير",
+        "slug": "",
+        "lead": "مقدمة المقال الجديد.",
+        "category": str(category.pk),
+        "tags": "المغرب، بلجيكا",
+        "status": "review",
+        "comments_open": "on",
+        "cover_caption": "",
+        "cover_credit": "",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "1",
+        "sections-MAX_NUM_FORMS": "1000",
+        "sections-0-position": "0",
+        "sections-0-heading": "",
+        "sections-0-body": "<p>المقدمة</p>",
+        "sections-1-position": "1",
+        "sections-1-heading": "خطة عمل مشتركة",
+        "sections-1-body": "<p>نص<script>alert(1)</script></p><ul><li>بند</li></ul>",
+    }
+    data.update(overrides)
+    return data
+
+
+def image_bytes(fmt="PNG", size=(40, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+class TestJournalist:
+    def test_writes_an_article_and_submits_it_for_review(self, client, journalist):
+        category = make_category()
+        client.force_login(journalist)
+        response = client.post(ADD_URL, article_form(category))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        article = Article.objects.get()
+        assert article.status == Article.Status.IN_REVIEW
+        assert list(article.authors.all()) == [journalist]
+        assert sorted(t.name for t in article.tags.all()) == ["المغرب", "بلجيكا"]
+        intro, headed = article.sections.all()
+        assert headed.anchor == "خطة-عمل-مشتركة"
+        assert headed.body == "<p>نص</p><ul><li>بند</li></ul>"
+
+    def test_cannot_publish_schedule_or_feature(self, client, journalist):
+        category = make_category()
+        client.force_login(journalist)
+        response = client.post(ADD_URL, article_form(category, status="published"))
+        assert response.status_code == 200
+        assert "اختر خيارًا صحيحًا" in response.content.decode() or "errorlist" in response.content.decode()
+        assert not Article.objects.exists()
+
+        tomorrow = timezone.localtime() + timedelta(days=1)
+        client.post(
+            ADD_URL,
+            article_form(
+                category,
+                is_featured="on",
+                is_breaking="on",
+                published_at_0=tomorrow.strftime("%d/%m/%Y"),
+                published_at_1="10:00",
+            ),
+        )
+        article = Article.objects.get()
+        assert (article.is_featured, article.is_breaking, article.published_at) == (False, False, None)
+
+    def test_edits_own_draft_but_not_others_or_published_ones(self, client, journalist, editor):
+        own = make_article(status=Article.Status.DRAFT, authors=[journalist])
+        others = make_article(status=Article.Status.DRAFT, authors=[editor])
+        own_published = make_article(authors=[journalist])
+        client.force_login(journalist)
+        assert 'name="_save"' in client.get(change_url(own)).content.decode()
+        for article in (others, own_published):
+            assert 'name="_save"' not in client.get(change_url(article)).content.decode()
+            response = client.post(change_url(article), article_form(article.category, title="تعديل غير مسموح"))
+            assert response.status_code == 403
+            article.refresh_from_db()
+            assert article.title != "تعديل غير مسموح"
+
+    def test_has_no_publish_action(self, client, journalist):
+        client.force_login(journalist)
+        page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+        assert 'value="publish"' not in page
+
+    def test_previews_own_draft_marked_noindex_and_never_cached(self, client, journalist):
+        draft = make_article("مسودتي", status=Article.Status.DRAFT, authors=[journalist])
+        client.force_login(journalist)
+        response = client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "مسودتي" in page and "معاينة" in page
+        assert '<meta name="robots" content="noindex, nofollow">' in page
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+        assert 'rel="canonical"' not in page
+
+
+class TestEditor:
+    def test_publishes_an_article_in_review(self, client, editor, journalist):
+        article = make_article(status=Article.Status.IN_REVIEW, authors=[journalist])
+        client.force_login(editor)
+        response = client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "publish", "_selected_action": [article.pk]},
+        )
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert article.status == Article.Status.PUBLISHED and article.published_at is not None
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+    def test_schedules_and_features_through_the_form(self, client, editor):
+        category = make_category()
+        client.force_login(editor)
+        later = timezone.localtime() + timedelta(days=2)
+        response = client.post(
+            ADD_URL,
+            article_form(
+                category,
+                status="published",
+                is_featured="on",
+                published_at_0=later.strftime("%d/%m/%Y"),
+                published_at_1=later.strftime("%H:%M:00"),
+            ),
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        article = Article.objects.get()
+        assert article.is_featured and article.status == Article.Status.PUBLISHED
+        assert article.published_at > timezone.now()
+        assert article not in Article.objects.published()
+
+    def test_edits_any_article(self, client, editor, journalist):
+        article = make_article(authors=[journalist])
+        client.force_login(editor)
+        assert 'name="_save"' in client.get(change_url(article)).content.decode()
+
+
+class TestOtherVisitors:
+    def test_staff_without_a_newsroom_group_sees_nothing(self, client, staff_without_permission):
+        draft = make_article(status=Article.Status.DRAFT)
+        client.force_login(staff_without_permission)
+        assert client.get(reverse("admin:articles_article_changelist")).status_code == 403
+        assert client.get(reverse("admin:articles_article_preview", args=[draft.pk])).status_code == 403
+
+    def test_anonymous_reader_is_sent_to_the_login(self, client):
+        draft = make_article(status=Article.Status.DRAFT)
+        for url in [reverse("admin:articles_article_changelist"), reverse("admin:articles_article_preview", args=[draft.pk])]:
+            response = client.get(url)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+class TestArabicAdmin:
+    def test_admin_is_arabic_and_right_to_left(self, client, editor):
+        client.force_login(editor)
+        page = client.get(reverse("admin:index")).content.decode()
+        assert 'dir="rtl"' in page
+        assert "المقالات" in page and "غرفة التحرير" in page
+
+    def test_admin_calendar_uses_moroccan_month_names(self, client, editor):
+        client.force_login(editor)
+        catalog = client.get(reverse("admin:jsi18n")).content.decode("unicode_escape")
+        for month in ["يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر"]:
+            assert month in catalog
+        for egyptian in ["يوليو\"", "أغسطس", "ديسمبر"]:
+            assert egyptian not in catalog
+
+    def test_article_form_has_arabic_right_to_left_editor(self, client, editor):
+        client.force_login(editor)
+        response = client.get(ADD_URL)
+        page = response.content.decode()
+        assert "/static/django_ckeditor_5/dist/translations/ar." in page
+        assert "/static/css/editor." in page
+        config = json.loads(re.search(r'<script id="id_sections-0-body_script" type="application/json">(.*?)</script>', page).group(1))
+        assert config["language"] == "ar"
+        assert {"SourceEditing", "GeneralHtmlSupport", "HtmlEmbed", "Style", "FullPage", "Markdown"} <= set(config["removePlugins"])
+        assert 'data-upload-url="/editor/image-upload/"' in page
+
+
+class TestImageUploads:
+    def test_editor_upload_is_for_staff_only(self, client):
+        response = client.post(reverse("editor-image-upload"), {"upload": SimpleUploadedFile("a.png", image_bytes())})
+        assert response.status_code == 403
+        assert "صلاحية" in response.json()["error"]["message"]
+
+    def test_staff_uploads_a_real_image(self, client, journalist, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        client.force_login(journalist)
+        response = client.post(reverse("editor-image-upload"), {"upload": SimpleUploadedFile("صورة.png", image_bytes())})
+        assert response.status_code == 200
+        assert response.json()["url"].startswith("/media/editor/")
+
+    def test_a_file_that_is_not_an_image_is_refused_in_arabic(self, client, journalist, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        client.force_login(journalist)
+        fake = SimpleUploadedFile("evil.png", b"<script>alert(1)</script>", content_type="image/png")
+        response = client.post(reverse("editor-image-upload"), {"upload": fake})
+        assert response.status_code == 400
+        assert response.json()["error"]["message"] == "الملف المرفوع ليس صورة صالحة."
+
+    def test_an_image_over_the_size_limit_is_refused_in_arabic(self, client, journalist, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        settings.IMAGE_UPLOAD_MAX_MB = 1
+        client.force_login(journalist)
+        big = SimpleUploadedFile("big.png", image_bytes() + b"\0" * (1024 * 1024 + 1), content_type="image/png")
+        response = client.post(reverse("editor-image-upload"), {"upload": big})
+        assert response.status_code == 400
+        assert "ميغابايت" in response.json()["error"]["message"]
+
+    def test_cover_upload_is_validated_with_an_arabic_message(self, client, editor, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        category = make_category()
+        client.force_login(editor)
+        data = article_form(category)
+        data["cover"] = SimpleUploadedFile("cover.jpg", b"not an image at all", content_type="image/jpeg")
+        response = client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert not Article.objects.exists()
+        page = response.content.decode()
+        assert "صورة" in page and "errorlist" in page
+
+        data["cover"] = SimpleUploadedFile("cover.jpg", image_bytes("JPEG"), content_type="image/jpeg")
+        assert client.post(ADD_URL, data).status_code == 302
+        assert Article.objects.get().cover.name.startswith("covers/")
