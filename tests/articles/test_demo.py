@@ -1,0 +1,58 @@
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Category
+
+pytestmark = pytest.mark.django_db
+SEED_TITLE = "السيد عبد اللطيف حموشي يعزز التعاون الأمني بين المغرب وبلجيكا بزيارة عمل هامة"
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+
+
+def test_seed_article_is_loaded_faithfully(demo, client):
+    seed = Article.objects.get(title=SEED_TITLE)
+    assert seed.category.name == "أمن"
+    assert seed.is_public
+    sections = list(seed.sections.all())
+    assert [s.heading for s in sections] == [
+        "",
+        "جلسات عمل لمناقشة التهديدات المشتركة",
+        "خطة عمل مشتركة للتعاون الأمني",
+        "مكانة المغرب في التعاون الأمني الدولي",
+        "رسالة تعكس الالتزام بالمصداقية والفعالية",
+    ]
+    plan = sections[2].body
+    assert plan.count("<li>") == 5
+    assert "<li>مكافحة غسيل الأموال.</li>" in plan
+    assert {"المغرب", "بلجيكا", "الأمن", "الإرهاب"} <= {t.name for t in seed.tags.all()}
+
+    page = client.get(seed.get_absolute_url()).content.decode()
+    assert "الخميس 5 دجنبر 2024" in page
+    assert "محتويات المقال" in page
+    assert "شاهد أيضا" in page
+    assert "شارك بتعليقك" not in page.split("<article")[0]  # the page furniture is rendered by the site, not stored
+
+
+def test_demo_has_related_articles_across_categories(demo):
+    others = Article.objects.published().exclude(title=SEED_TITLE)
+    assert others.count() >= 6
+    assert others.values("category").distinct().count() >= 4
+    assert Category.objects.count() >= 5
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = (Article.objects.count(), Category.objects.count(), sorted(Article.objects.values_list("updated_at", flat=True)))
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    after = (Article.objects.count(), Category.objects.count(), sorted(Article.objects.values_list("updated_at", flat=True)))
+    assert before == after
+
+
+def test_home_page_of_the_demo(demo, client):
+    page = client.get("/").content.decode()
+    assert SEED_TITLE in page
+    for name in ["وطني", "دولي", "أمن", "اقتصاد", "رياضة"]:
+        assert f">{name}</a>" in page

@@ -1,0 +1,56 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings import env_bool, env_int, env_list
+
+BASE_ENV = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "portal.settings"}
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with only `env`; return (exit code, stderr)."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"],
+        env={**BASE_ENV, **env},
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_typed_helpers_refuse_malformed_values(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "maybe")
+    monkeypatch.setenv("X_INT", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_BOOL")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_INT", 1)
+    monkeypatch.setenv("X_LIST", " a.ma, ,b.ma ")
+    assert env_list("X_LIST") == ["a.ma", "b.ma"]
+
+
+def test_without_debug_a_secret_key_and_hosts_are_required():
+    code, output = load_settings()
+    assert code != 0 and "DJANGO_SECRET_KEY" in output
+    code, output = load_settings(DJANGO_SECRET_KEY="s" * 50)
+    assert code != 0 and "DJANGO_ALLOWED_HOSTS" in output
+    code, output = load_settings(DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="*")
+    assert code != 0 and "'*'" in output
+    code, output = load_settings(DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="news.example.ma")
+    assert code == 0 and "False ['news.example.ma']" in output
+
+
+def test_debug_is_off_unless_asked(settings):
+    code, output = load_settings(DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="a.ma", DJANGO_DEBUG="")
+    assert output.startswith("False")
+
+
+def test_language_and_time_zone(settings):
+    assert settings.LANGUAGE_CODE == "ar-ma"
+    assert ("ar-ma", settings.LANGUAGES[0][1]) in settings.LANGUAGES
+    assert settings.TIME_ZONE == "Africa/Casablanca" and settings.USE_TZ
+    assert settings.TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING is False
