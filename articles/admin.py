@@ -109,6 +109,20 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        formset.save()
+        if formset.model is not Section:
+            return
+        # Sections follow the "الترتيب" numbers the journalist gave; ties (new sections
+        # left at 0) keep their place in the form. Positions are then renumbered 0..n.
+        deleted = set(formset.deleted_forms)
+        live = [f for f in formset.forms if f.instance.pk and f not in deleted]
+        ordered = sorted(live, key=lambda f: (f.instance.position, formset.forms.index(f)))
+        for position, section_form in enumerate(ordered):
+            if section_form.instance.position != position:
+                section_form.instance.position = position
+                section_form.instance.save(update_fields=["position"])
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not form.instance.authors.exists():

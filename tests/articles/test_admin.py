@@ -67,6 +67,43 @@ class TestJournalist:
         assert headed.anchor == "خطة-عمل-مشتركة"
         assert headed.body == "<p>نص</p><ul><li>بند</li></ul>"
 
+    def test_sections_follow_the_order_given_and_new_ones_go_where_they_were_added(self, client, journalist):
+        category = make_category()
+        client.force_login(journalist)
+        data = article_form(
+            category,
+            **{
+                "sections-TOTAL_FORMS": "3",
+                "sections-0-position": "0",
+                "sections-1-position": "0",
+                "sections-2-position": "0",
+                "sections-2-heading": "الفقرة الأخيرة",
+                "sections-2-body": "<p>ختام</p>",
+            },
+        )
+        assert client.post(ADD_URL, data).status_code == 302
+        article = Article.objects.get()
+        assert [(s.position, s.heading) for s in article.sections.all()] == [
+            (0, ""), (1, "خطة عمل مشتركة"), (2, "الفقرة الأخيرة")
+        ]
+        last = article.sections.get(heading="الفقرة الأخيرة")
+        sections = list(article.sections.all())
+        data = article_form(category, **{
+            "sections-TOTAL_FORMS": "3",
+            "sections-INITIAL_FORMS": "3",
+        })
+        for i, section in enumerate(sections):
+            data[f"sections-{i}-id"] = str(section.pk)
+            data[f"sections-{i}-article"] = str(article.pk)
+            data[f"sections-{i}-heading"] = section.heading
+            data[f"sections-{i}-body"] = section.body
+            data[f"sections-{i}-position"] = str(section.position)
+        data["sections-2-position"] = "1"  # move the last section up, before "خطة عمل مشتركة"
+        data["sections-1-position"] = "2"
+        assert client.post(change_url(article), data).status_code == 302
+        assert [s.heading for s in article.sections.all()] == ["", "الفقرة الأخيرة", "خطة عمل مشتركة"]
+        assert article.sections.get(pk=last.pk).anchor == "الفقرة-الأخيرة"
+
     def test_cannot_publish_schedule_or_feature(self, client, journalist):
         category = make_category()
         client.force_login(journalist)
