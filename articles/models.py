@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -48,6 +51,30 @@ class ArticleQuerySet(models.QuerySet):
         """The article page: everything it shows but the related block."""
         return self.select_related("category").prefetch_related(
             "authors", "sections", "tags"
+        )
+
+    def for_search(self):
+        """Search results: cards plus the sections their snippets are cut from."""
+        return self.published().select_related("category").prefetch_related("authors", "sections")
+
+    def for_feed(self):
+        """RSS items: newest first, with authors and tags for the item fields."""
+        return (
+            self.published()
+            .select_related("category")
+            .prefetch_related("authors", "tags")
+            .order_by("-published_at", "-id")
+        )
+
+    def most_read(self, *, days: int, count: int):
+        """The «الأكثر قراءة» block: most viewed in the last `days` days, one query."""
+        since = timezone.localdate() - timedelta(days=days - 1)
+        return (
+            self.published()
+            .filter(daily_views__day__gte=since)
+            .annotate(recent_views=Sum("daily_views__count"))
+            .filter(recent_views__gt=0)
+            .order_by("-recent_views", "-published_at", "-id")[:count]
         )
 
 
@@ -112,6 +139,11 @@ class Article(models.Model):
         related_name="+",
         help_text=_("مقالات مختارة يدويا تظهر أولا في «شاهد أيضا»."),
     )
+
+    # Kept by articles.services.article_search_index_update(): the normalized, expanded
+    # words of the article for search, and on PostgreSQL their weighted tsvector.
+    search_document = models.TextField(_("نص البحث"), blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -216,3 +248,24 @@ class Section(models.Model):
         while anchor in taken:
             anchor, n = f"{base}-{n}", n + 1
         return anchor
+
+
+class ArticleDailyViews(models.Model):
+    """Reader views of an article on one (Casablanca) day, folded in from the cache."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="daily_views"
+    )
+    day = models.DateField(_("اليوم"))
+    count = models.PositiveIntegerField(_("عدد القراءات"), default=0)
+
+    class Meta:
+        verbose_name = _("قراءات يومية")
+        verbose_name_plural = _("القراءات اليومية")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="article_daily_views_unique"),
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.count}"

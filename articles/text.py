@@ -34,3 +34,47 @@ def normalize_arabic(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _MARKS.sub("", text)
     return text.translate(_FOLD)
+
+
+# Search tokens. A "word" of the original text may carry marks and joiners inside it,
+# which \w alone would split on.
+_WORD = re.compile(r"\w+")
+_RAW_WORD = re.compile("[\\w\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]+")
+# The definite article and its prefixed forms, longest first; ("لل" is ل + ال with the
+# alef dropped, so it also yields the ال form).
+_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+_PREFIX_LETTERS = ("و", "ف", "ب", "ل", "ك")
+# What must be left after stripping: short remainders are more often part of the word
+# (والي، بلاغ) than a prefix, and would match far too much.
+_MIN_AFTER_ARTICLE = 3
+_MIN_AFTER_LETTER = 4
+
+
+def search_words(text: str) -> list[str]:
+    """The normalized, case-folded words of `text`, in order."""
+    return _WORD.findall(normalize_arabic(text).casefold())
+
+
+def expand_word(word: str) -> list[str]:
+    """`word` (already normalized) and its forms without the article or a prefix letter.
+
+    "الارهاب" → [الارهاب, ارهاب]; "وبلجيكا" → [وبلجيكا, بلجيكا]; "والارهاب" →
+    [والارهاب, ارهاب, الارهاب]. Used on both sides: on the indexed words and on the
+    words of a query, so that one of the forms meets.
+    """
+    forms = [word]
+    for article in _ARTICLES:
+        rest = word[len(article) :]
+        if word.startswith(article) and len(rest) >= _MIN_AFTER_ARTICLE:
+            forms.append(rest)
+            if article == "لل":
+                forms.append("ال" + rest)
+            break
+    if word[:1] in _PREFIX_LETTERS and len(word) - 1 >= _MIN_AFTER_LETTER:
+        forms.append(word[1:])
+    return list(dict.fromkeys(forms))
+
+
+def raw_words(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of the original, unnormalized `text`."""
+    return [match.span() for match in _RAW_WORD.finditer(text)]

@@ -1,0 +1,244 @@
+"""Arabic search: the indexed document, query parsing, matching and highlighting.
+
+One normalization (articles.text) on both sides. Every article keeps `search_document`:
+its normalized words field by field, then the extra forms `expand_word` gives (without
+the article or a prefix letter). SQLite matches whole words in it; PostgreSQL matches a
+weighted tsvector of the same words with the `arabic` configuration and ranks.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan, LessThan
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from articles.text import expand_word, raw_words, search_words
+
+MAX_QUERY_LENGTH = 200
+# More words than this add little but cost a join of conditions each.
+MAX_TERMS = 10
+SEARCH_CONFIG = "arabic"
+# Separates fields and extra forms in the document, so a phrase never runs across them.
+_BREAK = " | "
+_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "″": '"'})
+_PHRASE = re.compile(r'"([^"]*)"')
+
+
+class SearchQueryError(ValueError):
+    """A query that cannot be searched; the message is for the reader."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: tuple[tuple[str, ...], ...]  # per word of the query: its forms, any may match
+    phrases: tuple[tuple[str, ...], ...]  # per quoted phrase: its words, in order
+
+    def highlight_forms(self) -> frozenset[str]:
+        forms = {form for alternatives in self.terms for form in alternatives}
+        forms.update(form for phrase in self.phrases for word in phrase for form in expand_word(word))
+        return frozenset(forms)
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Words and quoted phrases of what the reader typed, or SearchQueryError."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise SearchQueryError(_("اكتب كلمة أو أكثر للبحث."))
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(
+            _("عبارة البحث طويلة جدا: %(max)d حرفا على الأكثر.") % {"max": MAX_QUERY_LENGTH}
+        )
+    text = raw.translate(_QUOTES)
+    phrases, terms = [], []
+    for quoted in _PHRASE.findall(text):
+        words = _usable(search_words(quoted))
+        if len(words) > 1:
+            phrases.append(tuple(words))
+        elif words:
+            terms.append(words[0])
+    rest = _PHRASE.sub(" ", text)
+    terms.extend(_usable(search_words(rest)))
+    unique_terms = list(dict.fromkeys(terms))
+    if not unique_terms and not phrases:
+        raise SearchQueryError(_("لم نجد في عبارة البحث كلمات يمكن البحث عنها. جرّب كلمات عربية أو أرقاما."))
+    if len(unique_terms) + sum(len(p) for p in phrases) > MAX_TERMS:
+        raise SearchQueryError(_("عبارة البحث فيها كلمات كثيرة: %(max)d كلمات على الأكثر.") % {"max": MAX_TERMS})
+    return ParsedQuery(
+        terms=tuple(tuple(expand_word(word)) for word in unique_terms),
+        phrases=tuple(dict.fromkeys(phrases)),
+    )
+
+
+def _usable(words: list[str]) -> list[str]:
+    # A lone letter (a stray و or a typo) would match nearly every article.
+    return [word for word in words if len(word) > 1 or word.isdigit()]
+
+
+# Indexing
+
+
+@dataclass(frozen=True)
+class SearchTexts:
+    """What is indexed of one article, normalized and expanded, field by field."""
+
+    document: str
+    weight_a: str  # title, section headings
+    weight_b: str  # lead, tags
+    weight_c: str  # section bodies
+
+
+def _field(text: str) -> tuple[str, list[str]]:
+    words = search_words(text)
+    extra = [form for word in words for form in expand_word(word)[1:]]
+    return " ".join(words), extra
+
+
+def build_search_texts(*, title: str, lead: str, headings: list[str], bodies: list[str], tags: list[str]) -> SearchTexts:
+    """The document and weighted texts for an article; `bodies` are plain text."""
+    fields = {
+        "title": [_field(title)],
+        "headings": [_field(heading) for heading in headings if heading],
+        "lead": [_field(lead)],
+        "tags": [_field(tag) for tag in tags],
+        "bodies": [_field(body) for body in bodies if body],
+    }
+    streams, extras = [], []
+    for parts in fields.values():
+        for words, extra in parts:
+            if words:
+                streams.append(words)
+            extras.extend(extra)
+    extra_forms = list(dict.fromkeys(extras))
+    document = " " + _BREAK.join(streams + extra_forms) + " " if streams else ""
+
+    def weighted(*names):
+        parts = [part for name in names for part in fields[name]]
+        return _BREAK.join(words for words, _extra in parts if words) + _BREAK + " ".join(
+            form for _words, extra in parts for form in extra
+        )
+
+    return SearchTexts(
+        document=document,
+        weight_a=weighted("title", "headings"),
+        weight_b=weighted("lead", "tags"),
+        weight_c=weighted("bodies"),
+    )
+
+
+def search_vector_expression(texts: SearchTexts):
+    """The weighted tsvector of `texts`, for an UPDATE on PostgreSQL."""
+    return (
+        SearchVector(Value(texts.weight_a), config=SEARCH_CONFIG, weight="A")
+        + SearchVector(Value(texts.weight_b), config=SEARCH_CONFIG, weight="B")
+        + SearchVector(Value(texts.weight_c), config=SEARCH_CONFIG, weight="C")
+    )
+
+
+def uses_full_text(using=None) -> bool:
+    return (using or connection).vendor == "postgresql"
+
+
+# Matching
+
+
+def search_queryset(queryset: QuerySet, query: ParsedQuery) -> QuerySet:
+    """`queryset` narrowed to the articles matching `query`, best first."""
+    if uses_full_text():
+        return _postgres_search(queryset, query)
+    return _simple_search(queryset, query)
+
+
+def _postgres_search(queryset, query):
+    parts = [
+        reduce(or_, [SearchQuery(form, config=SEARCH_CONFIG, search_type="plain") for form in forms])
+        for forms in query.terms
+    ]
+    parts += [SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="phrase") for words in query.phrases]
+    tsquery = reduce(and_, parts)
+    return (
+        queryset.filter(search_vector=tsquery)
+        .annotate(rank=SearchRank(F("search_vector"), tsquery))
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def _simple_search(queryset, query):
+    # Whole words: the document is space-separated words with a space at both ends.
+    conditions = [
+        reduce(or_, [Q(search_document__contains=f" {form} ") for form in forms]) for forms in query.terms
+    ]
+    conditions += [Q(search_document__contains=f" {' '.join(words)} ") for words in query.phrases]
+    # The title is the document's first field: a match before the first break is in it.
+    first_break = StrIndex("search_document", Value(_BREAK))
+    title_hits = [
+        Case(
+            When(
+                reduce(
+                    or_,
+                    [
+                        Q(GreaterThan(StrIndex("search_document", Value(f" {form} ")), 0))
+                        & Q(LessThan(StrIndex("search_document", Value(f" {form} ")), first_break))
+                        for form in forms
+                    ],
+                ),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for forms in query.terms
+    ]
+    rank = reduce(lambda a, b: a + b, title_hits) if title_hits else Value(0)
+    return (
+        queryset.filter(reduce(and_, conditions))
+        .annotate(rank=rank)
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+# Highlighting
+
+
+def _matches(word: str, forms: frozenset[str]) -> bool:
+    return any(form in forms for normalized in search_words(word) for form in expand_word(normalized))
+
+
+def highlight(text: str, query: ParsedQuery, *, around: int | None = None) -> SafeString:
+    """`text` escaped, with the words the query matched wrapped in <mark>.
+
+    The words are compared after normalization, so "الارهاب" marks "الإرهاب" as
+    written. With `around`, only a window of that many words about the first match is
+    kept (the start of the text when nothing matched), with an ellipsis where cut.
+    """
+    forms = query.highlight_forms()
+    spans = raw_words(text)
+    hits = [i for i, (start, end) in enumerate(spans) if _matches(text[start:end], forms)]
+    begin, end = 0, len(text)
+    if around is not None and len(spans) > around:
+        first = hits[0] if hits else 0
+        lo = max(0, first - around // 3)
+        hi = min(len(spans), lo + around)
+        lo = max(0, hi - around)
+        begin = spans[lo][0]
+        end = spans[hi - 1][1]
+    hit_set = set(hits)
+    out, position = [], begin
+    for i, (start, stop) in enumerate(spans):
+        if start < begin or stop > end:
+            continue
+        if i in hit_set:
+            out.append(escape(text[position:start]))
+            out.append(f"<mark>{escape(text[start:stop])}</mark>")
+            position = stop
+    out.append(escape(text[position:end]))
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + "".join(out) + suffix)
