@@ -296,6 +296,24 @@ THUMBNAIL_QUALITY = 82
 ARTICLES_PER_PAGE = env_int("DJANGO_ARTICLES_PER_PAGE", 12)
 RELATED_ARTICLES_COUNT = 4
 
+# Mailing list (newsletter app)
+NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid
+NEWSLETTER_CONFIRM_RESEND_INTERVAL = 15 * 60  # at most one confirmation mail per address per interval
+NEWSLETTER_SUBSCRIBE_RATE = "10/10m"  # signup form posts per client address
+NEWSLETTER_BATCH_SIZE = env_int("DJANGO_NEWSLETTER_BATCH_SIZE", 100)  # messages per SMTP connection
+NEWSLETTER_RETRY_DELAYS = [5 * 60, 30 * 60, 2 * 3600]  # then the delivery is recorded as failed
+NEWSLETTER_CLAIM_TIMEOUT = 10 * 60  # a batch held longer than this by a dead worker is taken back
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("DJANGO_NEWSLETTER_UNSUBSCRIBE_MAILTO")
+# Bounce and complaint webhooks (django-anymail, Mailgun): served only with a signing key.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env_str("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY"),
+        "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET"),
+    }.items()
+    if value
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
