@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Category, Section
+from articles.services import article_search_index_update
 from articles.views import article_context
 
 EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "is_breaking", "authors")
@@ -127,6 +128,8 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if not form.instance.authors.exists():
             form.instance.authors.add(request.user)
+        # Sections and tags are saved by now: the search index can see them.
+        article_search_index_update(article=form.instance)
 
     @admin.action(description=_("نشر المقالات المحددة الآن"), permissions=["change"])
     def publish(self, request, queryset):

@@ -26,8 +26,10 @@ MAX_QUERY_LENGTH = 200
 # More words than this add little but cost a join of conditions each.
 MAX_TERMS = 10
 SEARCH_CONFIG = "arabic"
-# Separates fields and extra forms in the document, so a phrase never runs across them.
+# Separates fields and extra forms in the document, so a phrase never runs across them;
+# the title (with its extra forms) comes first and ends with _TITLE_END.
 _BREAK = " | "
+_TITLE_END = " ‖ "
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "″": '"'})
 _PHRASE = re.compile(r'"([^"]*)"')
 
@@ -40,11 +42,6 @@ class SearchQueryError(ValueError):
 class ParsedQuery:
     terms: tuple[tuple[str, ...], ...]  # per word of the query: its forms, any may match
     phrases: tuple[tuple[str, ...], ...]  # per quoted phrase: its words, in order
-
-    def highlight_forms(self) -> frozenset[str]:
-        forms = {form for alternatives in self.terms for form in alternatives}
-        forms.update(form for phrase in self.phrases for word in phrase for form in expand_word(word))
-        return frozenset(forms)
 
 
 def parse_query(raw: str) -> ParsedQuery:
@@ -110,14 +107,18 @@ def build_search_texts(*, title: str, lead: str, headings: list[str], bodies: li
         "tags": [_field(tag) for tag in tags],
         "bodies": [_field(body) for body in bodies if body],
     }
+    (title_words, title_extra), *_ = fields["title"]
     streams, extras = [], []
-    for parts in fields.values():
+    for name, parts in fields.items():
+        if name == "title":
+            continue
         for words, extra in parts:
             if words:
                 streams.append(words)
             extras.extend(extra)
-    extra_forms = list(dict.fromkeys(extras))
-    document = " " + _BREAK.join(streams + extra_forms) + " " if streams else ""
+    extra_forms = [form for form in dict.fromkeys(extras) if form not in title_extra]
+    title_part = _BREAK.join([title_words, *dict.fromkeys(title_extra)])
+    document = " " + title_part + _TITLE_END + _BREAK.join(streams + extra_forms) + " "
 
     def weighted(*names):
         parts = [part for name in names for part in fields[name]]
@@ -176,8 +177,8 @@ def _simple_search(queryset, query):
         reduce(or_, [Q(search_document__contains=f" {form} ") for form in forms]) for forms in query.terms
     ]
     conditions += [Q(search_document__contains=f" {' '.join(words)} ") for words in query.phrases]
-    # The title is the document's first field: a match before the first break is in it.
-    first_break = StrIndex("search_document", Value(_BREAK))
+    # The title is the document's first field: a match before _TITLE_END is in it.
+    first_break = StrIndex("search_document", Value(_TITLE_END))
     title_hits = [
         Case(
             When(
@@ -218,9 +219,16 @@ def highlight(text: str, query: ParsedQuery, *, around: int | None = None) -> Sa
     written. With `around`, only a window of that many words about the first match is
     kept (the start of the text when nothing matched), with an ellipsis where cut.
     """
-    forms = query.highlight_forms()
+    forms = frozenset(form for alternatives in query.terms for form in alternatives)
     spans = raw_words(text)
-    hits = [i for i, (start, end) in enumerate(spans) if _matches(text[start:end], forms)]
+    hit_set = {i for i, (start, end) in enumerate(spans) if _matches(text[start:end], forms)}
+    if query.phrases:
+        normalized = [search_words(text[start:end]) for start, end in spans]
+        for phrase in query.phrases:
+            for i in range(len(spans) - len(phrase) + 1):
+                if all(word in normalized[i + j] for j, word in enumerate(phrase)):
+                    hit_set.update(range(i, i + len(phrase)))
+    hits = sorted(hit_set)
     begin, end = 0, len(text)
     if around is not None and len(spans) > around:
         first = hits[0] if hits else 0
@@ -229,7 +237,6 @@ def highlight(text: str, query: ParsedQuery, *, around: int | None = None) -> Sa
         lo = max(0, hi - around)
         begin = spans[lo][0]
         end = spans[hi - 1][1]
-    hit_set = set(hits)
     out, position = [], begin
     for i, (start, stop) in enumerate(spans):
         if start < begin or stop > end:

@@ -1,6 +1,9 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
+from django.views.decorators.cache import cache_page
 
-from articles import views
+from articles import discovery, feeds, views
+from articles.sitemaps import SITEMAPS, NewsSitemap
 
 
 class UnicodeSlugConverter:
@@ -23,6 +26,30 @@ urlpatterns = [
     path("article/<int:pk>/<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<str:username>/", views.AuthorView.as_view(), name="author"),
+    path("search/", discovery.SearchView.as_view(), name="search"),
+    path("archive/<int:year>/", discovery.YearArchiveView.as_view(), name="archive-year"),
+    path("archive/<int:year>/<int:month>/", discovery.MonthArchiveView.as_view(), name="archive-month"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("<uslug:slug>/feed/", feeds.CategoryArticlesFeed(), name="category-feed"),
+    path("robots.txt", discovery.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_page(3600)(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-news.xml",
+        cache_page(600)(sitemap_views.sitemap),
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/news_sitemap.xml"},
+        name="sitemap-news",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(3600)(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     # Last: a category slug is any other single path segment.
     path("<uslug:slug>/", views.CategoryView.as_view(), name="category"),
 ]

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from articles.metadata import article_json_ld, share_image_url
 from articles.models import Article, Category
+from articles.readership import article_view_record, most_read_articles
 from articles.services import related_articles
 from articles.validators import validate_image_file
 
@@ -50,6 +52,7 @@ class HomeView(ArticleListView):
         context["breaking"] = list(listing.filter(is_breaking=True)[:5])
         context["featured"] = list(listing.filter(is_featured=True)[:3])
         context["category_blocks"] = self._category_blocks()
+        context["most_read"] = most_read_articles()
         return context
 
     def _category_blocks(self):
@@ -121,11 +124,18 @@ class ArticleDetailView(DetailView):
             canonical = self.object.get_absolute_url()
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
+        article_view_record(article_id=self.object.pk, user_agent=request.headers.get("User-Agent", ""))
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(article_context(self.object))
+        share_image = share_image_url(self.object, self.request)
+        context.update(
+            share_image=share_image,
+            json_ld=article_json_ld(self.object, self.request, image=share_image),
+            most_read=most_read_articles(),
+        )
         return context
 
 

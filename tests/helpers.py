@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Category, Section
+from articles.services import article_search_index_update
 
 _counter = itertools.count(1)
 JOURNALIST_GROUP = "صحفي"
@@ -48,6 +49,7 @@ def make_article(
         article.tags.set(list(tags))
     if authors:
         article.authors.set(authors)
+    article_search_index_update(article=article)
     return article
 
 

@@ -14,6 +14,7 @@ from articles.demo.content import ARTICLES, CATEGORIES, SEED, USERS
 from articles.demo.parse import parse_seed
 from articles.html import clean_html
 from articles.models import Article, Category, Section
+from articles.services import article_search_index_update
 
 CASABLANCA = zoneinfo.ZoneInfo("Africa/Casablanca")
 PALETTE = {
@@ -90,6 +91,9 @@ class Command(BaseCommand):
             others.append(article)
         if not seed_article.see_also.exists():
             seed_article.see_also.add(others[0])
+        # Also rebuilds articles loaded before search existed.
+        for article in Article.objects.all():
+            article_search_index_update(article=article)
         self.stdout.write(f"Demo content ready: {created} new article(s), {Article.objects.count()} in all.")
         password = os.environ.get("DJANGO_DEMO_PASSWORD", "demo-portal-2024")
         self.stdout.write(

@@ -1,0 +1,10 @@
+"""Background work of the articles app, run by `manage.py db_worker`."""
+
+from django_tasks import task
+
+from articles.readership import views_fold
+
+
+@task()
+def fold_views() -> int:
+    return views_fold()
