@@ -1,9 +1,11 @@
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 
 from articles.html import html_to_text
 from articles.models import Article, Section
 from articles.search import build_search_texts, search_vector_expression, uses_full_text
+
+RELATED_WINDOW = 1000  # "see also" ranks the hand-picked and this many newest articles
 
 
 def related_articles(*, article: Article, count: int | None = None) -> list[Article]:
@@ -21,9 +23,13 @@ def related_articles(*, article: Article, count: int | None = None) -> list[Arti
         if tag_ids
         else Value(0, output_field=IntegerField())
     )
+    # Candidates: the hand-picked ones and the most recent articles, so the cost of the
+    # ranking stays bounded however large the archive grows.
+    recent = Article.objects.published().order_by("-published_at", "-id").values("pk")[:RELATED_WINDOW]
     return list(
         Article.objects.for_listing()
         .exclude(pk=article.pk)
+        .filter(Q(pk__in=Subquery(recent)) | Q(Exists(hand_picked)))
         .annotate(
             hand_picked=Exists(hand_picked),
             shared_tags=shared_tags,
