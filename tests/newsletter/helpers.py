@@ -87,7 +87,9 @@ class PlannedBackend(LocmemBackend):
                 raise Plan.error
             refused = [address for address in message.to if address in Plan.refuse]
             if refused:
-                raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 mailbox unavailable") for address in refused})
+                raise smtplib.SMTPRecipientsRefused(
+                    {address: (550, b"5.1.1 mailbox unavailable") for address in refused}
+                )
         with self.lock:
             return super().send_messages(messages)
 
@@ -101,3 +103,18 @@ def committed():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def run_tasks():
+    """tests.helpers.run_tasks, safe inside a test's transaction on PostgreSQL too.
+
+    db_worker calls close_old_connections() between tasks; inside the transaction a
+    TestCase holds, Django sees autocommit off and closes the connection, which on
+    PostgreSQL throws the test's data away (SQLite's in-memory test database ignores it).
+    """
+    from unittest import mock
+
+    from tests.helpers import run_tasks as run_real_worker
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        run_real_worker()
