@@ -1,9 +1,11 @@
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -33,6 +35,20 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+def _approved_comment_count():
+    # The comments app depends on this one, so its model is looked up late. A subquery,
+    # not Count(), so it never multiplies with other joins a listing adds.
+    comment = apps.get_model("comments", "Comment")
+    counts = (
+        comment.objects.filter(article=OuterRef("pk"), status="approved")
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may see: published and whose time has come."""
@@ -44,6 +60,7 @@ class ArticleQuerySet(models.QuerySet):
             self.published()
             .select_related("category")
             .prefetch_related("authors")
+            .annotate(comment_count=_approved_comment_count())
             .order_by("-published_at", "-id")
         )
 

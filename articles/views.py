@@ -20,6 +20,7 @@ from articles.models import Article, Category
 from articles.readership import article_view_record, most_read_articles
 from articles.services import related_articles
 from articles.validators import validate_image_file
+from comments.selectors import comment_block
 
 HOME_BLOCK_SIZE = 4
 
@@ -147,6 +148,7 @@ def article_context(article: Article) -> dict:
         "sections": sections,
         "toc": headed if len(headed) >= 3 else [],
         "related": related_articles(article=article),
+        **comment_block(article=article),
     }
 
 

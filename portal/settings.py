@@ -314,6 +314,20 @@ ANYMAIL = {
     if value
 }
 
+# Comments: held for review unless the address already has this many approved ones.
+COMMENTS_MAX_LENGTH = 2000
+COMMENTS_CLOSE_AFTER_DAYS = env_int("DJANGO_COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never closes by itself
+COMMENTS_AUTO_APPROVE_AFTER = env_int("DJANGO_COMMENTS_AUTO_APPROVE_AFTER", 3)  # 0: always review
+COMMENTS_REPORT_THRESHOLD = env_int("DJANGO_COMMENTS_REPORT_THRESHOLD", 3)  # distinct readers
+COMMENTS_MAX_LINKS = env_int("DJANGO_COMMENTS_MAX_LINKS", 2)  # more links: held as spam
+COMMENTS_MIN_FILL_SECONDS = env_int("DJANGO_COMMENTS_MIN_FILL_SECONDS", 3)
+# Words compared after Arabic normalization (articles.text.normalize_arabic), comma-separated.
+COMMENTS_BLOCKED_WORDS = env_list("DJANGO_COMMENTS_BLOCKED_WORDS", "كازينو,قمار,viagra,casino")
+# django-fast-ratelimit rates ("5/10m"); empty turns a limit off.
+COMMENTS_RATE_PER_ADDRESS = env_str("DJANGO_COMMENTS_RATE_PER_ADDRESS", "5/10m")
+COMMENTS_RATE_PER_EMAIL = env_str("DJANGO_COMMENTS_RATE_PER_EMAIL", "10/h")
+COMMENTS_RATE_REPORTS = env_str("DJANGO_COMMENTS_RATE_REPORTS", "20/h")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,6 +12,7 @@ admin.site.index_title = "إدارة الموقع"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("editor/image-upload/", editor_image_upload, name="editor-image-upload"),
+    path("comments/", include("comments.urls")),
     path("newsletter/", include("newsletter.urls")),
 ]
 

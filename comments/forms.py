@@ -1,0 +1,102 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+STARTED_SALT = "comments.form-started"
+NAME_MAX_LENGTH = 80
+
+CONSENT_TEXT = _(
+    "أوافق على أن يحفظ الموقع اسمي وبريدي الإلكتروني وتعليقي لنشره بعد المراجعة، وفق القانون 09-08 "
+    "المتعلق بحماية الأشخاص الذاتيين تجاه معالجة المعطيات ذات الطابع الشخصي. لا يُنشر بريدي، "
+    "ولا يُحفظ عنوان IP الخاص بي، ويمكنني طلب حذف تعليقي."
+)
+
+# Bidi controls (U+202A–U+202E, U+2066–U+2069, LRM/RLM, ALM) and zero-width characters
+# (U+200B–U+200D, word joiner, BOM) can reorder or hide what a reader sees; the other
+# C0/C1 control characters (but tab and newline) have no place in a comment either.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_reader_text(text: str) -> str:
+    """Reader input without invisible or direction-changing characters, with Unix line ends."""
+    return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def sign_started(at=None) -> str:
+    """The hidden "form shown at" value: a signed timestamp the reader cannot forge."""
+    return signing.dumps((at or timezone.now()).timestamp(), salt=STARTED_SALT)
+
+
+def seconds_since(started: str) -> float | None:
+    """Seconds since a `sign_started` value was made; None if it was forged or is missing."""
+    try:
+        shown_at = float(signing.loads(started, salt=STARTED_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return timezone.now().timestamp() - shown_at
+
+
+class ReaderTextField(forms.CharField):
+    """A CharField that drops invisible characters before checking it is not empty."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_reader_text(value).strip() if value else value
+
+
+class CommentForm(forms.Form):
+    name = ReaderTextField(
+        label=_("الاسم"),
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": _("اكتب اسمك."),
+            "max_length": _("الاسم طويل جدا (%(limit_value)d حرفا على الأكثر)."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("البريد الإلكتروني"),
+        help_text=_("لن يُنشر بريدك."),
+        error_messages={
+            "required": _("اكتب بريدك الإلكتروني."),
+            "invalid": _("هذا العنوان ليس بريدا إلكترونيا صحيحا."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+    body = ReaderTextField(
+        label=_("تعليقك"),
+        max_length=settings.COMMENTS_MAX_LENGTH,
+        error_messages={
+            "required": _("اكتب تعليقك."),
+            "max_length": _("التعليق طويل جدا: %(show_value)d حرفا، والحد %(limit_value)d حرف."),
+        },
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": _("لا يمكن نشر تعليقك دون موافقتك على معالجة معطياتك.")},
+    )
+    notify_replies = forms.BooleanField(label=_("أعلمني بالبريد حين يُنشر تعليقي أو يردّ عليه أحد"), required=False)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # Two bot traps. "website" is hidden from people by CSS and from assistive
+    # technology by aria-hidden; "started" tells how long the form was open.
+    website = forms.CharField(required=False, label=_("اترك هذا الحقل فارغا"))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("started", sign_started())
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["body"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
+
+    def looks_like_a_bot(self) -> bool:
+        """True when the honeypot is filled or the form came back too fast (or with a forged time)."""
+        if self.data.get("website"):
+            return True
+        elapsed = seconds_since(self.data.get("started") or "")
+        return elapsed is None or elapsed < settings.COMMENTS_MIN_FILL_SECONDS

@@ -1,0 +1,213 @@
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
+
+from articles.models import Article
+from articles.text import normalize_arabic
+from comments.models import STOP_NOTIFICATIONS_SALT, Comment, CommentReport
+
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
+_REPEATS = re.compile(r"(.)\1+")
+# Clitics written attached to a word: "القمار", "وبالقمار" must match "قمار".
+_CONJUNCTIONS = ("", "و", "ف")
+_ARTICLES = ("", "بال", "كال", "لل", "ال", "ب", "ك", "ل")
+_PREFIXES = tuple(sorted({c + a for c in _CONJUNCTIONS for a in _ARTICLES} - {""}, key=len, reverse=True))
+
+
+def sender_hash(*, address: str) -> str:
+    """A keyed hash of a sender's IP address: enough to tell senders apart, useless to recover the address."""
+    return salted_hmac("comments.sender-address", address or "", algorithm="sha256").hexdigest()
+
+
+def comments_are_open(*, article: Article) -> bool:
+    """True when readers may comment: open on the article and not older than the closing delay."""
+    if not article.comments_open:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days and article.published_at and article.published_at + timedelta(days=days) <= timezone.now():
+        return False
+    return True
+
+
+def _fold(text: str) -> str:
+    return normalize_arabic(text).casefold()
+
+
+def _words(folded: str) -> list[str]:
+    # Spelling games: "حـمـار" and "حماااار" squeeze to "حمار"; letters spelt one by one
+    # ("ح م ا ر", "ح-م-ا-ر") are joined back into one word.
+    words, letters = [], ""
+    for word in _WORD.findall(folded):
+        if len(word) == 1:
+            letters += word
+            continue
+        if letters:
+            words.append(letters)
+            letters = ""
+        words.append(word)
+    if letters:
+        words.append(letters)
+    return [_REPEATS.sub(r"\1", word) for word in words]
+
+
+def _matches(word: str, blocked: str) -> bool:
+    forms = [word] + [word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2]
+    # Long blocked words also catch their suffixed forms (plurals, pronouns).
+    return any(form == blocked or (len(blocked) >= 4 and form.startswith(blocked)) for form in forms)
+
+
+def blocked_word_in(text: str) -> str | None:
+    """The first word of COMMENTS_BLOCKED_WORDS found in `text` after Arabic folding, if any.
+
+    Whole words are compared, after dropping an attached article or conjunction, so "أقمار"
+    does not match "قمار"; a blocked entry with a space is looked for as a phrase.
+    """
+    folded = _fold(text)
+    words = _words(folded)
+    spaced = " ".join(words)
+    for entry in settings.COMMENTS_BLOCKED_WORDS:
+        blocked = " ".join(_words(_fold(entry)))
+        if not blocked:
+            continue
+        if " " in blocked:
+            if f" {blocked} " in f" {spaced} ":
+                return entry
+        elif any(_matches(word, blocked) for word in words):
+            return entry
+    return None
+
+
+def _hold_reason(*, name: str, body: str) -> str:
+    links = len(_LINK.findall(body)) + len(_LINK.findall(name))
+    if links > settings.COMMENTS_MAX_LINKS:
+        return gettext("روابط كثيرة (%(count)d)") % {"count": links}
+    word = blocked_word_in(f"{name}\n{body}")
+    if word:
+        return gettext("كلمة محظورة: %(word)s") % {"word": word}
+    return ""
+
+
+def _is_trusted(*, email: str) -> bool:
+    needed = settings.COMMENTS_AUTO_APPROVE_AFTER
+    if not needed:
+        return False
+    history = Comment.objects.by_email(email)
+    if history.filter(status=Comment.Status.SPAM).exists():
+        return False
+    return history.approved().count() >= needed
+
+
+def comment_submit(
+    *,
+    article: Article,
+    name: str,
+    email: str,
+    body: str,
+    consent_text: str,
+    sender_address: str,
+    notify_replies: bool = False,
+    parent: Comment | None = None,
+) -> Comment:
+    """Store a reader's comment: held as spam, approved for a trusted address, otherwise pending."""
+    now = timezone.now()
+    if parent is not None and parent.parent_id:
+        parent = parent.parent  # one level of replies: answer the thread, not the reply
+    reason = _hold_reason(name=name, body=body)
+    if reason:
+        status = Comment.Status.SPAM
+    elif _is_trusted(email=email):
+        status = Comment.Status.APPROVED
+    else:
+        status = Comment.Status.PENDING
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            name=name,
+            email=email.strip(),
+            body=body,
+            status=status,
+            hold_reason=reason,
+            created_at=now,
+            moderated_at=now if status == Comment.Status.APPROVED else None,
+            sender_hash=sender_hash(address=sender_address),
+            consent_at=now,
+            consent_text=consent_text,
+            notify_replies=notify_replies,
+        )
+        if status == Comment.Status.APPROVED:
+            _notify_on_commit([comment.pk])
+    return comment
+
+
+def comments_moderate(*, comments: QuerySet, status: str, moderator) -> int:
+    """Give `comments` a moderation status; newly approved ones send their notification mail."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(comments.exclude(status=status).values_list("pk", flat=True))
+        changed = Comment.objects.filter(pk__in=ids).update(status=status, moderated_at=now, moderator=moderator)
+        if status == Comment.Status.APPROVED:
+            _notify_on_commit(ids)
+    return changed
+
+
+def comment_approve(*, comment: Comment, moderator) -> None:
+    """Publish one comment (and mail whoever asked)."""
+    comments_moderate(comments=Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, moderator=moderator)
+
+
+def _notify_on_commit(comment_ids: list[int]) -> None:
+    from comments.tasks import send_comment_notifications
+
+    for comment_id in comment_ids:
+        transaction.on_commit(lambda pk=comment_id: send_comment_notifications.enqueue(comment_id=pk))
+
+
+def comment_report(*, comment: Comment, reporter_address: str) -> bool:
+    """Count one reader's report; enough distinct readers send an approved comment back to review.
+
+    Returns False when this reader had already reported the comment.
+    """
+    reporter = sender_hash(address=reporter_address)
+    try:
+        with transaction.atomic():
+            CommentReport.objects.create(comment=comment, reporter_hash=reporter)
+    except IntegrityError:
+        return False
+    reports = CommentReport.objects.filter(comment=comment)
+    comment.report_count = reports.count()
+    update = ["report_count"]
+    # Only reports made since the last editor's decision count towards the threshold, so
+    # an editor who keeps a reported comment is not overruled by the same old reports.
+    recent = reports.filter(created_at__gt=comment.moderated_at) if comment.moderated_at else reports
+    if comment.status == Comment.Status.APPROVED and recent.count() >= settings.COMMENTS_REPORT_THRESHOLD:
+        comment.status = Comment.Status.PENDING
+        comment.hold_reason = gettext("أبلغ عنه %(count)d قراء") % {"count": comment.report_count}
+        update += ["status", "hold_reason"]
+    comment.save(update_fields=update)
+    return True
+
+
+def stop_token_email(*, token: str) -> str | None:
+    """The address inside a stop-notifications token, or None if the token was not made by us."""
+    try:
+        return signing.loads(token, salt=STOP_NOTIFICATIONS_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def notifications_stop(*, token: str) -> str | None:
+    """Stop every reply notification to the address inside a signed stop token; the address, or None if forged."""
+    email = stop_token_email(token=token)
+    if email is None:
+        return None
+    Comment.objects.by_email(email).filter(notify_replies=True).update(notify_replies=False)
+    return email

@@ -1,0 +1,157 @@
+import time
+
+import django_fast_ratelimit as ratelimit
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Article
+from articles.views import article_context
+from comments.forms import CONSENT_TEXT, CommentForm
+from comments.models import Comment
+from comments.services import (
+    comment_report,
+    comment_submit,
+    comments_are_open,
+    notifications_stop,
+    sender_hash,
+    stop_token_email,
+)
+
+
+def _address(request) -> str:
+    # The address the connection came from. Behind a proxy, the front server must pass
+    # the client address here; X-Forwarded-For is not read because a client can forge it.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _over_limit(*, group: str, key: str, rate: str) -> int:
+    """Count one attempt against `rate`; the seconds to wait if it is exceeded, else 0."""
+    if not rate:
+        return 0
+    limit = ratelimit.get_ratelimit(group=group, key=key.encode(), rate=rate, action=ratelimit.Action.INCREASE)
+    return max(1, int(limit.end - time.time())) if limit.request_limit else 0
+
+
+def _too_many(request, *, article: Article, wait: int):
+    response = render(request, "comments/rate_limited.html", {"article": article}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _public_article(article_id: int) -> Article:
+    return get_object_or_404(Article.objects.for_detail().published(), pk=article_id)
+
+
+def _article_page(request, *, article: Article, form: CommentForm | None = None, reply_to=None, status=200):
+    context = {"article": article, "object": article, **article_context(article)}
+    if context["comments_open"]:
+        context["comment_form"] = form or CommentForm(initial={"parent": reply_to.pk} if reply_to else None)
+    context["reply_to"] = reply_to
+    return render(request, "articles/detail.html", context, status=status)
+
+
+def _back_to_comments(article: Article, anchor: str = "comments") -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{article.get_absolute_url()}#{anchor}")
+
+
+def _awaits_review() -> str:
+    return gettext("شكرا لك. تعليقك في انتظار المراجعة، وسيظهر بعد أن يوافق عليه المحررون.")
+
+
+@require_POST
+def comment_post(request, article_id: int):
+    """The "شارك بتعليقك" form: check, store through comment_submit, redirect back to the article."""
+    article = _public_article(article_id)
+    if not comments_are_open(article=article):
+        return render(request, "comments/closed.html", {"article": article}, status=403)
+    address = _address(request)
+    wait = _over_limit(
+        group="comments:post:address", key=sender_hash(address=address), rate=settings.COMMENTS_RATE_PER_ADDRESS
+    )
+    if wait:
+        return _too_many(request, article=article, wait=wait)
+    form = CommentForm(request.POST)
+    if form.looks_like_a_bot():
+        # Nothing is stored and the bot learns nothing: it sees what a reader sees.
+        messages.success(request, _awaits_review(), extra_tags="comments")
+        return _back_to_comments(article)
+    parent = None
+    if form.is_valid() and form.cleaned_data["parent"]:
+        parent = (
+            Comment.objects.approved().filter(article=article, pk=form.cleaned_data["parent"]).first()
+        )
+        if parent is None:
+            form.add_error(None, gettext("التعليق الذي تردّ عليه لم يعد متاحا؛ يمكنك نشر تعليقك تعليقا مستقلا."))
+            form.data = form.data.copy()
+            form.data["parent"] = ""
+    if not form.is_valid():
+        return _article_page(request, article=article, form=form, status=400)
+    data = form.cleaned_data
+    wait = _over_limit(
+        group="comments:post:email", key=data["email"].strip().lower(), rate=settings.COMMENTS_RATE_PER_EMAIL
+    )
+    if wait:
+        return _too_many(request, article=article, wait=wait)
+    comment = comment_submit(
+        article=article,
+        parent=parent,
+        name=data["name"],
+        email=data["email"],
+        body=data["body"],
+        notify_replies=data["notify_replies"],
+        consent_text=str(CONSENT_TEXT),
+        sender_address=address,
+    )
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, gettext("شكرا لك، نُشر تعليقك."), extra_tags="comments")
+        return _back_to_comments(article, f"comment-{comment.pk}")
+    messages.success(request, _awaits_review(), extra_tags="comments")
+    return _back_to_comments(article)
+
+
+def comment_reply(request, comment_id: int):
+    """The article page with the form set to answer one approved comment (the "ردّ" link, no JavaScript)."""
+    comment = get_object_or_404(
+        Comment.objects.approved().select_related("parent").filter(article__in=Article.objects.published()),
+        pk=comment_id,
+    )
+    thread = comment.parent or comment
+    article = _public_article(comment.article_id)
+    response = _article_page(request, article=article, reply_to=thread)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def comment_report_view(request, comment_id: int):
+    """The one-click "إبلاغ" button under a comment."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("article").filter(article__in=Article.objects.published()), pk=comment_id
+    )
+    address = _address(request)
+    wait = _over_limit(
+        group="comments:report:address", key=sender_hash(address=address), rate=settings.COMMENTS_RATE_REPORTS
+    )
+    if wait:
+        return _too_many(request, article=comment.article, wait=wait)
+    if comment.status == Comment.Status.APPROVED:
+        comment_report(comment=comment, reporter_address=address)
+    messages.success(request, gettext("شكرا لك، وصل إبلاغك وسيراجع المحررون هذا التعليق."), extra_tags="comments")
+    return _back_to_comments(comment.article)
+
+
+@csrf_exempt  # the signed token is the credential; mail clients post here for one-click unsubscribe
+@require_http_methods(["GET", "POST"])
+def notifications_stop_view(request, token: str):
+    """The stop link of every notification mail: a confirmation button, then no more mail."""
+    if request.method == "GET":
+        invalid = stop_token_email(token=token) is None
+        return render(request, "comments/stop.html", {"token": token, "invalid": invalid}, status=400 if invalid else 200)
+    if notifications_stop(token=token) is None:
+        return render(request, "comments/stop.html", {"token": token, "invalid": True}, status=400)
+    return render(request, "comments/stop.html", {"done": True})
