@@ -60,10 +60,12 @@ class CommentForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("البريد الإلكتروني"),
+        max_length=254,
         help_text=_("لن يُنشر بريدك."),
         error_messages={
             "required": _("اكتب بريدك الإلكتروني."),
             "invalid": _("هذا العنوان ليس بريدا إلكترونيا صحيحا."),
+            "max_length": _("عنوان البريد طويل جدا."),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )

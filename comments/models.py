@@ -52,9 +52,7 @@ class Comment(models.Model):
         REJECTED = "rejected", _("مرفوض")
         SPAM = "spam", _("مزعج (سبام)")
 
-    article = models.ForeignKey(
-        Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="comments"
-    )
+    article = models.ForeignKey(Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("ردّ على"),
@@ -66,9 +64,7 @@ class Comment(models.Model):
     name = models.CharField(_("الاسم"), max_length=80)
     email = models.EmailField(_("البريد الإلكتروني"), help_text=_("لا يُنشر أبدا."))
     body = models.TextField(_("التعليق"))
-    status = models.CharField(
-        _("الحالة"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    status = models.CharField(_("الحالة"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     hold_reason = models.CharField(
         _("سبب الحجز"),
         max_length=200,
@@ -126,16 +122,15 @@ class Comment(models.Model):
     @property
     def stop_url(self) -> str:
         """Absolute link that stops reply notifications to this comment's address, no login."""
-        token = signing.dumps(self.email.strip().lower(), salt=STOP_NOTIFICATIONS_SALT)
+        # The token names the comment, not the address, so no email ends up in server logs.
+        token = signing.dumps(self.pk, salt=STOP_NOTIFICATIONS_SALT)
         return settings.SITE_URL + reverse("comments:stop", kwargs={"token": token})
 
 
 class CommentReport(models.Model):
     """One reader's "إبلاغ" on one comment; readers are told apart by their hashed address."""
 
-    comment = models.ForeignKey(
-        Comment, verbose_name=_("التعليق"), on_delete=models.CASCADE, related_name="reports"
-    )
+    comment = models.ForeignKey(Comment, verbose_name=_("التعليق"), on_delete=models.CASCADE, related_name="reports")
     reporter_hash = models.CharField(_("بصمة عنوان المُبلِّغ"), max_length=64)
     created_at = models.DateTimeField(_("تاريخ الإبلاغ"), default=timezone.now)
 

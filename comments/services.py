@@ -161,7 +161,9 @@ def comments_moderate(*, comments: QuerySet, status: str, moderator) -> int:
 
 def comment_approve(*, comment: Comment, moderator) -> None:
     """Publish one comment (and mail whoever asked)."""
-    comments_moderate(comments=Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, moderator=moderator)
+    comments_moderate(
+        comments=Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, moderator=moderator
+    )
 
 
 def _notify_on_commit(comment_ids: list[int]) -> None:
@@ -196,18 +198,22 @@ def comment_report(*, comment: Comment, reporter_address: str) -> bool:
     return True
 
 
-def stop_token_email(*, token: str) -> str | None:
-    """The address inside a stop-notifications token, or None if the token was not made by us."""
+def stop_token_is_valid(*, token: str) -> bool:
+    """True when a stop-notifications token was made by this site."""
     try:
-        return signing.loads(token, salt=STOP_NOTIFICATIONS_SALT)
+        signing.loads(token, salt=STOP_NOTIFICATIONS_SALT)
     except signing.BadSignature:
-        return None
+        return False
+    return True
 
 
-def notifications_stop(*, token: str) -> str | None:
-    """Stop every reply notification to the address inside a signed stop token; the address, or None if forged."""
-    email = stop_token_email(token=token)
-    if email is None:
-        return None
-    Comment.objects.by_email(email).filter(notify_replies=True).update(notify_replies=False)
-    return email
+def notifications_stop(*, token: str) -> bool:
+    """Stop every notification to the address of the comment named in a signed stop token; False if forged."""
+    try:
+        comment_id = signing.loads(token, salt=STOP_NOTIFICATIONS_SALT)
+    except signing.BadSignature:
+        return False
+    email = Comment.objects.filter(pk=comment_id).values_list("email", flat=True).first()
+    if email:
+        Comment.objects.by_email(email).filter(notify_replies=True).update(notify_replies=False)
+    return True

@@ -32,8 +32,8 @@ def send_comment_notifications(*, comment_id: int) -> int:
 
     Each comment sends these at most once, however often it is approved. Returns the number of mails.
     """
-    claimed = Comment.objects.approved().filter(pk=comment_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
+    claimed = (
+        Comment.objects.approved().filter(pk=comment_id, notified_at__isnull=True).update(notified_at=timezone.now())
     )
     if not claimed:
         return 0

@@ -19,7 +19,7 @@ from comments.services import (
     comments_are_open,
     notifications_stop,
     sender_hash,
-    stop_token_email,
+    stop_token_is_valid,
 )
 
 
@@ -82,9 +82,7 @@ def comment_post(request, article_id: int):
         return _back_to_comments(article)
     parent = None
     if form.is_valid() and form.cleaned_data["parent"]:
-        parent = (
-            Comment.objects.approved().filter(article=article, pk=form.cleaned_data["parent"]).first()
-        )
+        parent = Comment.objects.approved().filter(article=article, pk=form.cleaned_data["parent"]).first()
         if parent is None:
             form.add_error(None, gettext("التعليق الذي تردّ عليه لم يعد متاحا؛ يمكنك نشر تعليقك تعليقا مستقلا."))
             form.data = form.data.copy()
@@ -150,8 +148,10 @@ def comment_report_view(request, comment_id: int):
 def notifications_stop_view(request, token: str):
     """The stop link of every notification mail: a confirmation button, then no more mail."""
     if request.method == "GET":
-        invalid = stop_token_email(token=token) is None
-        return render(request, "comments/stop.html", {"token": token, "invalid": invalid}, status=400 if invalid else 200)
-    if notifications_stop(token=token) is None:
+        invalid = not stop_token_is_valid(token=token)
+        return render(
+            request, "comments/stop.html", {"token": token, "invalid": invalid}, status=400 if invalid else 200
+        )
+    if not notifications_stop(token=token):
         return render(request, "comments/stop.html", {"token": token, "invalid": True}, status=400)
     return render(request, "comments/stop.html", {"done": True})

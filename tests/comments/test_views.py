@@ -140,6 +140,8 @@ class TestFormErrors:
             ({"email": ""}, "اكتب بريدك الإلكتروني."),
             ({"email": "fatima@"}, "هذا العنوان ليس بريدا إلكترونيا صحيحا."),
             ({"email": "a b@example.ma"}, "هذا العنوان ليس بريدا إلكترونيا صحيحا."),
+            ({"email": "a" * 250 + "@example.ma"}, "عنوان البريد طويل جدا."),
+            ({"name": "ن" * 81}, "الاسم طويل جدا (80 حرفا على الأكثر)."),
             ({"body": "   \n  "}, "اكتب تعليقك."),
             ({"consent": None}, "لا يمكن نشر تعليقك دون موافقتك"),
         ],
@@ -167,7 +169,10 @@ class TestFormErrors:
 
 class TestHostileInput:
     def test_script_tags_are_shown_as_text(self, client, article):
-        client.post(post_url(article), form_data(name="<b>x</b>", body='<script>alert("x")</script><img src=x onerror=alert(1)>'))
+        client.post(
+            post_url(article),
+            form_data(name="<b>x</b>", body='<script>alert("x")</script><img src=x onerror=alert(1)>'),
+        )
         Comment.objects.update(status=Comment.Status.APPROVED, moderated_at=timezone.now())
         html = page(client, article)
         assert "<script>alert" not in html
@@ -320,3 +325,12 @@ class TestPageQueries:
         html = page(client, large)
         assert "التعليقات: 200" in html
         assert "رد 99" in html
+
+
+class TestPreview:
+    def test_the_newsroom_preview_shows_no_comment_form(self, client, editor):
+        draft = make_article(status=Article.Status.DRAFT)
+        client.force_login(editor)
+        response = client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
+        assert response.status_code == 200
+        assert 'id="comment-form"' not in response.content.decode()
