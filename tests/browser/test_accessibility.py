@@ -1,0 +1,67 @@
+"""axe-core audits of the pages readers use most: nothing serious or critical."""
+
+import pytest
+
+from tests.browser.conftest import PHONE
+from tests.browser.support import wait_like_a_person
+
+# Rules whose passing the issue asks for by name: they must have run, not just be absent.
+REQUIRED_RULES = {"color-contrast", "html-has-lang", "document-title"}
+
+
+def describe(violations):
+    return "\n".join(f"{v['impact']} {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
+
+
+def assert_accessible(page, axe, *, rules=REQUIRED_RULES):
+    report = axe(page)
+    assert not report["violations"], describe(report["violations"])
+    assert rules <= set(report["passes"]), rules - set(report["passes"])
+
+
+@pytest.fixture(autouse=True)
+def _comments_open_on_old_articles(settings):
+    # The demo articles date from December 2024; comments would have closed by themselves.
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    settings.COMMENTS_MIN_FILL_SECONDS = 1
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_home_page_passes_the_audit(demo, new_page, axe, viewport):
+    page = new_page(viewport) if viewport else new_page()
+    page.goto("/")
+    # (Card images are decorative, inside aria-hidden links: image-alt does not apply there.)
+    assert_accessible(page, axe, rules=REQUIRED_RULES | {"label"})
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_article_page_with_its_comment_form_passes_the_audit(demo, new_page, axe, viewport):
+    page = new_page(viewport) if viewport else new_page()
+    page.goto(demo.get_absolute_url())
+    assert page.locator("#comment-form").count() == 1
+    assert_accessible(page, axe, rules=REQUIRED_RULES | {"image-alt", "label"})
+
+
+def test_search_results_pass_the_audit(demo, page, axe):
+    page.goto("/search/?q=الإرهاب")
+    assert page.locator("main a", has_text=demo.title).count() >= 1
+    assert_accessible(page, axe, rules=REQUIRED_RULES | {"label"})
+
+
+def test_comment_form_with_errors_passes_the_audit(demo, page, axe):
+    page.goto(demo.get_absolute_url())
+    form = page.locator("#comment-form")
+    form.get_by_label("الاسم").fill("خديجة")
+    form.get_by_label("البريد الإلكتروني").fill("khadija@example")
+    form.get_by_label("تعليقك").fill("تعليق تجريبي")
+    form.locator("input[name=consent]").check()
+    wait_like_a_person(page)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#comment-form .errorlist").count() >= 1
+    assert_accessible(page, axe, rules=REQUIRED_RULES | {"label"})
+
+
+def test_not_found_page_passes_the_audit(demo, page, axe):
+    page.goto("/article/999999/la-yujad/")
+    assert_accessible(page, axe)

@@ -1,0 +1,96 @@
+"""Right to left, no sideways scrolling, a usable navigation, at a phone's and a desktop's width."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import WIDTHS
+from tests.browser.support import no_horizontal_overflow
+
+BRAND_RED = "rgb(140, 28, 19)"
+
+# Where the first line of an element's text ends up, against the element's own box:
+# right-to-left text starts at the right edge (start), whatever the length of the line.
+TEXT_EDGES = """(selector) => {
+    const el = document.querySelector(selector);
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    // A line is cut into several boxes where digits or Latin words change direction.
+    const rects = [...range.getClientRects()].filter(r => r.width > 0);
+    const top = Math.min(...rects.map(r => r.top));
+    const firstLine = rects.filter(r => Math.abs(r.top - top) < 4);
+    const contentRight = (node) => {
+        const style = getComputedStyle(node);
+        return node.getBoundingClientRect().right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth);
+    };
+    return {
+        textRight: Math.max(...firstLine.map(r => r.right)),
+        boxRight: contentRight(el),
+        boxOuterRight: el.getBoundingClientRect().right,
+        parentRight: contentRight(el.parentElement),
+    };
+}"""
+
+
+def assert_reads_right_to_left(page, selector):
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert page.evaluate(f"getComputedStyle(document.querySelector({selector!r})).direction") == "rtl"
+    edges = page.evaluate(TEXT_EDGES, selector)
+    # The first line starts at the right edge of the element, which sits at the right of its parent.
+    assert abs(edges["textRight"] - edges["boxRight"]) <= 2, edges
+    assert abs(edges["boxOuterRight"] - edges["parentRight"]) <= 2, edges
+
+
+def assert_stylesheet_applied(page):
+    # Hashed names from whitenoise's manifest really load: the navigation bar is brand red.
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-nav')).backgroundColor") == BRAND_RED
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_home_reads_right_to_left_and_fits_the_screen(demo, new_page, screenshot, width):
+    page = new_page(WIDTHS[width])
+    response = page.goto("/")
+    assert response.status == 200
+    assert_stylesheet_applied(page)
+    assert_reads_right_to_left(page, ".block-title")
+    assert no_horizontal_overflow(page)
+    screenshot(page, f"home-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_article_reads_right_to_left_and_fits_the_screen(demo, new_page, screenshot, width):
+    page = new_page(WIDTHS[width])
+    page.goto(demo.get_absolute_url())
+    assert_stylesheet_applied(page)
+    assert_reads_right_to_left(page, ".article-title")
+    assert_reads_right_to_left(page, ".article-body p")
+    title = page.locator(".article-title").bounding_box()
+    article = page.locator("article.article").bounding_box()
+    assert abs((title["x"] + title["width"]) - (article["x"] + article["width"])) <= 2
+    assert no_horizontal_overflow(page)
+    screenshot(page, f"article-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_navigation_reaches_every_section(demo, new_page, width):
+    page = new_page(WIDTHS[width])
+    page.goto("/")
+    links = page.locator(".site-nav a")
+    names = links.all_inner_texts()
+    assert names[0] == "الرئيسية"
+    assert {"وطني", "دولي", "أمن", "اقتصاد", "رياضة"} <= set(names)
+    for index in range(links.count()):
+        link = links.nth(index)
+        link.scroll_into_view_if_needed()
+        assert link.is_visible()
+        box = link.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= WIDTHS[width]["width"] + 1
+    # The first entries sit at the right, in reading order.
+    first, second = links.nth(0).bounding_box(), links.nth(1).bounding_box()
+    assert first["x"] > second["x"]
+    page.get_by_role("navigation", name="الأقسام").get_by_role("link", name="رياضة").click()
+    page.wait_for_url(re.compile(r"/riyada/$"))
+    assert page.locator("h1").inner_text() == "رياضة"
+    assert page.locator(".site-nav a[aria-current=page]").inner_text() == "رياضة"
+    assert no_horizontal_overflow(page)
