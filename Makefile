@@ -23,7 +23,13 @@ TEST_ENV := DJANGO_DEBUG=0 \
 	DJANGO_HTTPS=0 \
 	DJANGO_SITE_URL=http://testserver
 
-.PHONY: run test install serve lint clean
+.PHONY: run test install serve lint clean browser-tools
+
+# Browser tests (tests/browser) drive Debian's Chromium (/usr/bin/chromium or
+# $PORTAL_CHROMIUM) and inject axe-core, pinned, from the npm registry into var/node.
+# Without npm or Chromium those tests skip with a one-line reason (a failure in CI).
+AXE_VERSION := 4.14.1
+AXE_JS := var/node/node_modules/axe-core/axe.min.js
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -47,7 +53,15 @@ run: $(STAMP) var/dev-secret-key
 		$(PY) manage.py db_worker --queue-name "*" --interval 2 & \
 		$(PY) manage.py runserver 127.0.0.1:8000 --noreload'
 
-test: $(STAMP)
+$(AXE_JS):
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p var/node && npm install --prefix var/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) \
+		|| echo "axe-core could not be installed: the browser tests will skip"; \
+	else echo "npm not found: the browser tests will skip"; fi
+
+browser-tools: $(AXE_JS)
+
+test: $(STAMP) browser-tools
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
