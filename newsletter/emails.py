@@ -50,6 +50,8 @@ class DigestMail:
         with translation.override(MAIL_LANGUAGE):
             context = {
                 "dispatch": dispatch,
+                # The subject starts with the site's name, which the mail shows above it.
+                "heading": dispatch.subject.split(" — ", 1)[-1],
                 "articles": [(article, absolute(article.get_absolute_url())) for article in articles],
                 "site_name": settings.SITE_NAME,
                 "site_url": settings.SITE_URL,
