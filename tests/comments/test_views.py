@@ -3,9 +3,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.models import Article
 from comments.models import Comment
@@ -334,3 +338,19 @@ class TestPreview:
         response = client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
         assert response.status_code == 200
         assert 'id="comment-form"' not in response.content.decode()
+
+
+class TestAnyInput:
+    @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(name=st.text(max_size=120), email=st.one_of(st.emails(), st.text(max_size=60)), body=st.text(max_size=300))
+    def test_whatever_a_reader_types_is_stored_clean_or_refused_never_a_crash(self, client, article, name, email, body):
+        with override_settings(COMMENTS_RATE_PER_ADDRESS="", COMMENTS_RATE_PER_EMAIL=""):
+            response = client.post(post_url(article), form_data(name=name, email=email, body=body))
+        assert response.status_code in (302, 400)
+        if response.status_code == 302:
+            comment = Comment.objects.latest("pk")
+            for text in (comment.name, comment.body):
+                assert text.strip()
+                assert not set(text) & set(
+                    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f\x00"
+                )
