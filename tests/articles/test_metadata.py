@@ -1,0 +1,103 @@
+"""What search engines and social networks read: the seed article's metadata, and the
+titles and descriptions of the home and category pages."""
+
+import json
+import re
+from html import unescape
+
+import pytest
+from django.core.management import call_command
+from django.templatetags.static import static
+
+from articles.models import Article
+from tests.helpers import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+SEED_TITLE = "السيد عبد اللطيف حموشي يعزز التعاون الأمني بين المغرب وبلجيكا بزيارة عمل هامة"
+
+
+def meta(page, attribute, name):
+    return [unescape(v) for v in re.findall(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)">', page)]
+
+
+def json_ld(page):
+    (raw,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return json.loads(raw)
+
+
+@pytest.fixture
+def seed(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", verbosity=0)
+    return Article.objects.get(title=SEED_TITLE)
+
+
+def test_seed_article_has_open_graph_and_twitter_tags(client, seed):
+    page = client.get(seed.get_absolute_url()).content.decode()
+    url = "http://testserver" + seed.get_absolute_url()
+    assert meta(page, "name", "description") == [seed.lead]
+    assert meta(page, "property", "og:type") == ["article"]
+    assert meta(page, "property", "og:title") == [SEED_TITLE]
+    assert meta(page, "property", "og:description") == [seed.lead]
+    assert meta(page, "property", "og:url") == [url]
+    (image,) = meta(page, "property", "og:image")
+    assert image.startswith("http://testserver/media/") and image.endswith(".webp")
+    assert meta(page, "property", "article:published_time") == ["2024-12-05T11:30:00+01:00"]
+    assert meta(page, "property", "article:section") == ["أمن"]
+    assert meta(page, "property", "article:tag") == ["المغرب", "بلجيكا", "الأمن", "الإرهاب", "التعاون الأمني"]
+    assert meta(page, "name", "twitter:card") == ["summary_large_image"]
+    assert meta(page, "name", "twitter:title") == [SEED_TITLE]
+    assert meta(page, "name", "twitter:image") == [image]
+
+
+def test_seed_article_has_a_news_article_json_ld(client, seed):
+    page = client.get(seed.get_absolute_url()).content.decode()
+    data = json_ld(page)
+    url = "http://testserver" + seed.get_absolute_url()
+    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["headline"] == SEED_TITLE
+    assert data["description"] == seed.lead
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    assert data["datePublished"] == "2024-12-05T11:30:00+01:00"  # Casablanca, UTC+1 in December
+    assert data["dateModified"] == "2024-12-05T11:30:00+01:00"
+    assert data["image"] == meta(page, "property", "og:image")
+    assert data["author"] == [
+        {"@type": "Person", "name": "يوسف العلمي", "url": "http://testserver/author/sahafi/"}
+    ]
+    publisher = data["publisher"]
+    assert publisher["name"] == "كواليس اليوم"
+    assert publisher["logo"]["url"] == "http://testserver" + static("img/logo.png")
+    assert publisher["logo"]["url"].endswith(".png")
+
+
+def test_ramadan_time_is_utc(client):
+    # Morocco moves to UTC+0 during Ramadan (2025-02-23 to 2025-04-06).
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    article = make_article(published_at=datetime(2025, 3, 10, 9, 0, tzinfo=ZoneInfo("Africa/Casablanca")))
+    data = json_ld(client.get(article.get_absolute_url()).content.decode())
+    assert data["datePublished"] == "2025-03-10T09:00:00+00:00"
+
+
+def test_a_title_cannot_break_out_of_the_json_ld(client):
+    article = make_article('</script><script>alert("x")</script> & <!--', lead="<b>مقدمة</b>")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<script>alert("x")' not in page
+    data = json_ld(page)
+    assert data["headline"] == '</script><script>alert("x")</script> & <!--'
+    assert data["description"] == "<b>مقدمة</b>"
+    # An article without a cover shares the site logo.
+    assert data["image"] == ["http://testserver" + static("img/logo.png")]
+
+
+def test_home_and_category_pages_have_their_own_titles_and_descriptions(client):
+    make_category("اقتصاد", "iqtisad", description="المال والأعمال والتشغيل والاستثمار.")
+    home = client.get("/").content.decode()
+    category = client.get("/iqtisad/").content.decode()
+    assert "<title>كواليس اليوم — أخبار المغرب والعالم</title>" in home
+    assert "<title>اقتصاد — كواليس اليوم</title>" in category
+    assert meta(category, "name", "description") == ["المال والأعمال والتشغيل والاستثمار."]
+    assert meta(home, "name", "description")[0] != meta(category, "name", "description")[0]
+    assert meta(home, "property", "og:type") == ["website"]
+    assert meta(category, "property", "og:title") == ["اقتصاد"]
