@@ -49,6 +49,10 @@ def _approved_comment_count():
     return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
 
 
+# Large columns only search reads; pages listing articles never load them.
+SEARCH_FIELDS = ("search_document", "search_vector")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may see: published and whose time has come."""
@@ -61,6 +65,7 @@ class ArticleQuerySet(models.QuerySet):
             .select_related("category")
             .prefetch_related("authors")
             .annotate(comment_count=_approved_comment_count())
+            .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
 
@@ -72,7 +77,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_search(self):
         """Search results: cards plus the sections their snippets are cut from."""
-        return self.published().select_related("category").prefetch_related("authors", "sections")
+        return self.published().select_related("category").prefetch_related("authors", "sections").defer(*SEARCH_FIELDS)
 
     def for_feed(self):
         """RSS items: newest first, with authors and tags for the item fields."""
@@ -80,6 +85,7 @@ class ArticleQuerySet(models.QuerySet):
             self.published()
             .select_related("category")
             .prefetch_related("authors", "tags")
+            .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
 
@@ -91,6 +97,7 @@ class ArticleQuerySet(models.QuerySet):
             .filter(daily_views__day__gte=since)
             .annotate(recent_views=Sum("daily_views__count"))
             .filter(recent_views__gt=0)
+            .defer(*SEARCH_FIELDS)
             .order_by("-recent_views", "-published_at", "-id")[:count]
         )
 
@@ -156,7 +163,6 @@ class Article(models.Model):
         related_name="+",
         help_text=_("مقالات مختارة يدويا تظهر أولا في «شاهد أيضا»."),
     )
-
     # Kept by articles.services.article_search_index_update(): the normalized, expanded
     # words of the article for search, and on PostgreSQL their weighted tsvector.
     search_document = models.TextField(_("نص البحث"), blank=True, default="", editable=False)
