@@ -324,8 +324,9 @@ COMMENTS_MIN_FILL_SECONDS = env_int("DJANGO_COMMENTS_MIN_FILL_SECONDS", 3)
 # Words compared after Arabic normalization (articles.text.normalize_arabic), comma-separated.
 COMMENTS_BLOCKED_WORDS = env_list("DJANGO_COMMENTS_BLOCKED_WORDS", "كازينو,قمار,viagra,casino")
 # django-fast-ratelimit rates ("5/10m"); empty turns a limit off.
-COMMENTS_RATE_PER_ADDRESS = env_str("DJANGO_COMMENTS_RATE_PER_ADDRESS", "5/10m")
-COMMENTS_RATE_PER_EMAIL = env_str("DJANGO_COMMENTS_RATE_PER_EMAIL", "10/h")
+# Per address it is generous: Moroccan mobile readers share addresses behind carrier NAT.
+COMMENTS_RATE_PER_ADDRESS = env_str("DJANGO_COMMENTS_RATE_PER_ADDRESS", "10/10m")
+COMMENTS_RATE_PER_EMAIL = env_str("DJANGO_COMMENTS_RATE_PER_EMAIL", "5/10m")
 COMMENTS_RATE_REPORTS = env_str("DJANGO_COMMENTS_RATE_REPORTS", "20/h")
 
 LOGGING = {
