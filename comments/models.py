@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,7 +101,11 @@ class Comment(models.Model):
         verbose_name = _("تعليق")
         verbose_name_plural = _("التعليقات")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["article", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"]),
+            # Trust and stop-notification lookups compare addresses case-insensitively.
+            models.Index(Upper("email"), name="comment_email_upper"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
