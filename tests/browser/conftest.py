@@ -224,6 +224,9 @@ def screenshot():
     """Save a full-page screenshot under the screenshots folder: screenshot(page, "home-phone")."""
 
     def take(page, name):
+        # Lazy images below the fold would stay blank in a full-page picture: load them all.
+        page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')")
+        page.wait_for_function("[...document.images].every(img => img.complete)")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import WIDTHS
+from tests.browser.conftest import PHONE, WIDTHS
 from tests.browser.support import no_horizontal_overflow
 
 BRAND_RED = "rgb(140, 28, 19)"
@@ -59,7 +59,8 @@ def test_home_reads_right_to_left_and_fits_the_screen(demo, new_page, screenshot
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_article_reads_right_to_left_and_fits_the_screen(demo, new_page, screenshot, width):
+def test_article_reads_right_to_left_and_fits_the_screen(demo, new_page, screenshot, width, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0  # the picture shows the comment form of the 2024 demo article
     page = new_page(WIDTHS[width])
     page.goto(demo.get_absolute_url())
     assert_stylesheet_applied(page)
@@ -94,3 +95,19 @@ def test_navigation_reaches_every_section(demo, new_page, width):
     assert page.locator("h1").inner_text() == "رياضة"
     assert page.locator(".site-nav a[aria-current=page]").inner_text() == "رياضة"
     assert no_horizontal_overflow(page)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(demo, new_page, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0  # show the comment form on the demo article
+    page = new_page(PHONE)
+    tag = demo.tags.order_by("name").first()
+    pages = [
+        "/amn/",
+        f"/tag/{tag.slug}/",
+        "/search/?q=التعاون الأمني",
+        "/newsletter/subscribe/",
+        "/article/999999/none/",
+    ]
+    for path in pages:
+        page.goto(path)
+        assert no_horizontal_overflow(page), path
