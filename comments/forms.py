@@ -3,8 +3,11 @@ import re
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from comments.models import Comment
 
 STARTED_SALT = "comments.form-started"
 NAME_MAX_LENGTH = 80
@@ -83,18 +86,37 @@ class CommentForm(forms.Form):
         error_messages={"required": _("لا يمكن نشر تعليقك دون موافقتك على معالجة معطياتك.")},
     )
     notify_replies = forms.BooleanField(label=_("أعلمني بالبريد حين يُنشر تعليقي أو يردّ عليه أحد"), required=False)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    parent = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "invalid": _("التعليق الذي تردّ عليه غير موجود؛ يمكنك نشر تعليقك تعليقا مستقلا."),
+            "min_value": _("التعليق الذي تردّ عليه غير موجود؛ يمكنك نشر تعليقك تعليقا مستقلا."),
+        },
+    )
     # Two bot traps. "website" is hidden from people by CSS and from assistive
     # technology by aria-hidden; "started" tells how long the form was open.
     website = forms.CharField(required=False, label=_("اترك هذا الحقل فارغا"))
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, article=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.article = article
         if not self.is_bound:
             self.initial.setdefault("started", sign_started())
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["body"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
+
+    def clean_parent(self) -> Comment | None:
+        """The approved comment of this article being answered, if any."""
+        pk = self.cleaned_data.get("parent")
+        if not pk:
+            return None
+        parent = Comment.objects.approved().filter(article=self.article, pk=pk).first()
+        if parent is None:
+            raise ValidationError(self.fields["parent"].error_messages["invalid"], code="invalid")
+        return parent
 
     def looks_like_a_bot(self) -> bool:
         """True when the honeypot is filled or the form came back too fast (or with a forged time)."""

@@ -75,20 +75,18 @@ def comment_post(request, article_id: int):
     )
     if wait:
         return _too_many(request, article=article, wait=wait)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, article=article)
     if form.looks_like_a_bot():
         # Nothing is stored and the bot learns nothing: it sees what a reader sees.
         messages.success(request, _awaits_review(), extra_tags="comments")
         return _back_to_comments(article)
-    parent = None
-    if form.is_valid() and form.cleaned_data["parent"]:
-        parent = Comment.objects.approved().filter(article=article, pk=form.cleaned_data["parent"]).first()
-        if parent is None:
-            form.add_error(None, gettext("التعليق الذي تردّ عليه لم يعد متاحا؛ يمكنك نشر تعليقك تعليقا مستقلا."))
+    if not form.is_valid():
+        if form.has_error("parent"):
+            # The answered comment is gone (or the id was forged): sent again, it stands alone.
             form.data = form.data.copy()
             form.data["parent"] = ""
-    if not form.is_valid():
-        return _article_page(request, article=article, form=form, status=400)
+        reply_to = form.cleaned_data.get("parent")
+        return _article_page(request, article=article, form=form, reply_to=reply_to, status=400)
     data = form.cleaned_data
     wait = _over_limit(
         group="comments:post:email", key=data["email"].strip().lower(), rate=settings.COMMENTS_RATE_PER_EMAIL
@@ -97,7 +95,7 @@ def comment_post(request, article_id: int):
         return _too_many(request, article=article, wait=wait)
     comment = comment_submit(
         article=article,
-        parent=parent,
+        parent=data["parent"],
         name=data["name"],
         email=data["email"],
         body=data["body"],

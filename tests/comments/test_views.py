@@ -105,6 +105,14 @@ class TestReaderFlow:
         reply = Comment.objects.get(body="هذا جوابي")
         assert reply.parent == parent
 
+    def test_a_reply_with_an_error_still_answers_the_same_comment(self, client, article):
+        parent = make_comment(article, name="سعيد")
+        response = client.post(post_url(article), form_data(parent=parent.pk, body=""))
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "تكتب ردا على تعليق <bdi>سعيد</bdi>" in html
+        assert f'name="parent" value="{parent.pk}"' in html
+
     def test_a_reply_to_a_reply_joins_the_same_thread(self, client, article):
         parent = make_comment(article)
         reply = make_comment(article, parent=parent)
@@ -116,9 +124,11 @@ class TestReaderFlow:
         response = client.post(post_url(article), form_data(parent=hidden.pk, body="نصي الذي كتبته"))
         assert response.status_code == 400
         html = response.content.decode()
-        assert "لم يعد متاحا" in html
+        assert "التعليق الذي تردّ عليه غير موجود" in html
         assert "نصي الذي كتبته" in html
         assert not Comment.objects.filter(body="نصي الذي كتبته").exists()
+        # Sent again as it comes back, it goes out as a standalone comment.
+        assert '<input type="hidden" name="parent" id="id_parent">' in html
 
     def test_comment_counts_appear_on_article_cards(self, client, article):
         for _ in range(3):
@@ -229,8 +239,12 @@ class TestHostileInput:
         assert (comment.name, comment.body) == ("علي", "نص عادي")
 
     def test_a_reply_to_a_junk_parent_is_a_form_error(self, client, article):
-        response = client.post(post_url(article), form_data(parent="abc"))
+        response = client.post(post_url(article), form_data(parent="abc", body="نص لا يضيع"))
         assert response.status_code == 400
+        html = response.content.decode()
+        assert "التعليق الذي تردّ عليه غير موجود" in html
+        assert "نص لا يضيع" in html
+        assert 'value="abc"' not in html
         assert not Comment.objects.exists()
 
     def test_posting_needs_post(self, client, article):
