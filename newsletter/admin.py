@@ -57,7 +57,9 @@ class SubscriberAdmin(admin.ModelAdmin):
         "bounced_at",
         "bounce_reason",
     ]
-    readonly_fields = [name for name in fields if name not in ("status", "rhythm")]
+    # Status moves only through the reader's own links, bounces and complaints: an editor
+    # who could set "confirmed" could mail someone who never confirmed. Erasing is delete.
+    readonly_fields = [name for name in fields if name != "rhythm"]
 
     def has_add_permission(self, request):
         # A subscriber exists only by their own confirmed consent, never typed in by hand.

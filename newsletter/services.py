@@ -268,9 +268,14 @@ def _claim_batch(dispatch: Dispatch) -> tuple[list[Delivery], str]:
 def _send_batch(batch: list[Delivery], claim: str, mail: DigestMail, report: RunReport) -> None:
     mine = Delivery.objects.filter(claim=claim)
     done = 0
+    heartbeat = timezone.now()
     try:
         with get_connection() as connection:
             for delivery in batch:
+                if timezone.now() - heartbeat > timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT / 3):
+                    # A slow server must not make a live batch look abandoned to other workers.
+                    heartbeat = timezone.now()
+                    mine.filter(status=Delivery.Status.SENDING).update(claimed_at=heartbeat)
                 subscriber = delivery.subscriber
                 if subscriber is None or subscriber.status != Subscriber.Status.CONFIRMED:
                     mine.filter(pk=delivery.pk).update(status=Delivery.Status.SKIPPED, claim="")

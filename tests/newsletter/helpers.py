@@ -57,12 +57,13 @@ class Plan:
     error = None  # the exception to raise there
     refuse = set()  # addresses the server refuses each time
     barrier = None  # a threading.Barrier the first message of each thread waits on
+    on_send = None  # called with each message before it is accepted
     count = 0
     local = threading.local()
 
     @classmethod
     def reset(cls):
-        cls.fail_at = cls.error = cls.barrier = None
+        cls.fail_at = cls.error = cls.barrier = cls.on_send = None
         cls.refuse = set()
         cls.count = 0
         cls.local = threading.local()
@@ -80,6 +81,8 @@ class PlannedBackend(LocmemBackend):
             Plan.local.waited = True
             Plan.barrier.wait(timeout=20)
         for message in messages:
+            if Plan.on_send is not None:
+                Plan.on_send(message)
             with self.lock:
                 Plan.count += 1
                 position = Plan.count

@@ -200,6 +200,26 @@ class TestCrashAndResume:
         dispatch.refresh_from_db()
         assert dispatch.status == Dispatch.Status.DONE
 
+    def test_a_slow_but_live_batch_is_not_taken_over_by_another_worker(self, planned_mail, settings):
+        from newsletter.services import _claim_batch
+
+        settings.NEWSLETTER_BATCH_SIZE = 5
+        readers = make_subscribers(5)
+        stolen = []
+        with time_machine.travel(MORNING, tick=False) as clock:
+            dispatch = queued_dispatch()
+
+            def slow_server(message):
+                # Each message takes 4 minutes; the claim timeout is 10: without the
+                # heartbeat the batch would look abandoned half-way through.
+                clock.shift(timedelta(minutes=4))
+                stolen.extend(_claim_batch(dispatch)[0])
+
+            planned_mail.on_send = slow_server
+            run_tasks()
+        assert stolen == []
+        assert_each_got_exactly_one(readers)
+
     def test_a_lost_smtp_connection_stops_the_run_and_resumes_later(self, planned_mail, settings):
         settings.NEWSLETTER_BATCH_SIZE = 5
         readers = make_subscribers(8)
