@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
-from articles.views import article_context
+from articles.views import ArticleDetailView
 from comments.forms import CONSENT_TEXT, CommentForm
 from comments.models import Comment
 from comments.services import (
@@ -48,7 +48,12 @@ def _public_article(article_id: int) -> Article:
 
 
 def _article_page(request, *, article: Article, form: CommentForm | None = None, reply_to=None, status=200):
-    context = {"article": article, "object": article, **article_context(article)}
+    # The article page exactly as its own view builds it (metadata, blocks), minus the
+    # view counting, with this request's comment form in place of a blank one.
+    view = ArticleDetailView()
+    view.setup(request, pk=article.pk, slug=article.slug)
+    view.object = article
+    context = view.get_context_data(object=article)
     if context["comments_open"]:
         context["comment_form"] = form or CommentForm(initial={"parent": reply_to.pk} if reply_to else None)
     context["reply_to"] = reply_to
