@@ -7,14 +7,17 @@ no key listing, which neither the local-memory nor the Redis backend offers port
 `views_fold()` moves the counts into ArticleDailyViews: it decrements each counter by
 what it read (views arriving meanwhile stay counted) and adds that in one UPDATE per
 day. It runs as a background task, enqueued by a view once counts have waited
-FOLD_INTERVAL, and from the `fold_views` management command for cron.
+FOLD_INTERVAL, and from the `fold_views` management command for cron. With the
+local-memory cache (`make run`) other processes cannot see the counters, so the web
+process folds its own counts inline instead, still at most once per interval.
 """
 
 import re
 import time
 from datetime import date, timedelta
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.utils import timezone
@@ -84,10 +87,22 @@ def article_view_record(*, article_id: int, user_agent: str) -> bool:
     cache.add(_PENDING_KEY, now, _TTL)
     waiting_since = cache.get(_PENDING_KEY, now)
     if now - waiting_since >= FOLD_INTERVAL and cache.add(_ENQUEUED_KEY, 1, FOLD_INTERVAL):
-        from articles.tasks import fold_views
+        if fold_in_process():
+            views_fold()
+        else:
+            from articles.tasks import fold_views
 
-        transaction.on_commit(fold_views.enqueue)
+            transaction.on_commit(fold_views.enqueue)
     return True
+
+
+def fold_in_process() -> bool:
+    """True when the counters live in this process's memory (the local-memory cache).
+
+    The worker and the fold_views command run in other processes and would find an
+    empty cache, so this process folds its own counts, still at most every interval.
+    """
+    return isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
 
 
 def views_fold(*, days: int = 2) -> int:

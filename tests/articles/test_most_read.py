@@ -103,7 +103,12 @@ def test_folding_adds_up_and_never_counts_twice(client):
     assert row.day == timezone.localdate()
 
 
-def test_a_fold_is_queued_once_counts_have_waited_and_the_worker_folds_them(client, django_capture_on_commit_callbacks):
+def test_a_fold_is_queued_once_counts_have_waited_and_the_worker_folds_them(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    # With a shared cache (Redis) the database worker folds; see the next test for
+    # the local-memory cache.
+    monkeypatch.setattr("articles.readership.fold_in_process", lambda: False)
     article = make_article()
     with time_machine.travel(timezone.now(), tick=False) as clock:
         with django_capture_on_commit_callbacks(execute=True):
@@ -115,9 +120,32 @@ def test_a_fold_is_queued_once_counts_have_waited_and_the_worker_folds_them(clie
             read(client, article)
             read(client, article)  # the fold is queued once, not per view
         assert DBTaskResult.objects.count() == 1
+        assert views_of(article) == 0
         run_tasks()
     assert views_of(article) == 4
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_with_a_process_local_cache_the_site_folds_its_own_counts(client, monkeypatch):
+    # The worker runs in another process and could not see a local-memory cache.
+    monkeypatch.setattr("articles.readership.fold_in_process", lambda: True)
+    article = make_article()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        read(client, article)
+        read(client, article)
+        assert views_of(article) == 0  # too soon
+        clock.shift(timedelta(seconds=FOLD_INTERVAL + 1))
+        read(client, article)
+        assert views_of(article) == 3
+        read(client, article)  # not again within the interval
+        assert views_of(article) == 3
+    assert DBTaskResult.objects.count() == 0
+
+
+def test_the_cache_backend_decides_who_folds(settings):
+    from articles.readership import fold_in_process
+
+    assert fold_in_process() == (settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"))
 
 
 def test_most_read_block_on_home_and_article_pages(client):
