@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -274,3 +275,62 @@ class TestResults:
         found_big, big = count()
         assert (found_small, found_big) == (2, 32)
         assert big == small == 5
+
+
+@pytest.mark.django_db
+class TestIndexFollowsTheNewsroom:
+    def form(self, category, **overrides):
+        earlier = timezone.localtime() - timedelta(hours=1)
+        data = {
+            "title": "ميناء طنجة المتوسط يسجل رقما قياسيا",
+            "slug": "",
+            "lead": "ارتفاع عدد الحاويات المعالجة هذا العام.",
+            "category": str(category.pk),
+            "tags": "الموانئ، التجارة البحرية",
+            "status": "published",
+            "published_at_0": earlier.strftime("%d/%m/%Y"),
+            "published_at_1": earlier.strftime("%H:%M:00"),
+            "comments_open": "on",
+            "cover_caption": "",
+            "cover_credit": "",
+            "sections-TOTAL_FORMS": "2",
+            "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "1",
+            "sections-MAX_NUM_FORMS": "1000",
+            "sections-0-position": "0",
+            "sections-0-heading": "",
+            "sections-0-body": "<p>سجلت <strong>الحاويات</strong> نموا لافتا.</p>",
+            "sections-1-position": "1",
+            "sections-1-heading": "توسعة الأرصفة",
+            "sections-1-body": "<ul><li>استثمارات في اللوجستيك.</li></ul>",
+        }
+        data.update(overrides)
+        return data
+
+    def test_what_the_admin_saves_is_searchable_and_edits_reindex(self, client, editor):
+        client.force_login(editor)
+        response = client.post(reverse("admin:articles_article_add"), self.form(make_category()))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        article = Article.objects.get()
+        title = "ميناء طنجة المتوسط يسجل رقما قياسيا"
+        for query in ("الحاويات", "الأرصفة", "اللوجستيك", "التجارة البحرية", "الموانئ"):
+            assert results(client, query)[0] == [title], query
+
+        section = article.sections.get(position=1)
+        data = self.form(
+            article.category,
+            **{
+                "sections-INITIAL_FORMS": "2",
+                "sections-0-id": str(article.sections.get(position=0).pk),
+                "sections-0-article": str(article.pk),
+                "sections-1-id": str(section.pk),
+                "sections-1-article": str(article.pk),
+                "sections-1-body": "<p>قاطرات جديدة.</p>",
+                "tags": "الموانئ",
+            },
+        )
+        response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert results(client, "قاطرات")[0] == [title]
+        assert results(client, "اللوجستيك")[0] == []
+        assert results(client, "البحرية")[0] == []
