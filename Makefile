@@ -1,12 +1,14 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
 #   make run    set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000
 #   make test   run the whole test suite (SQLite, or whatever DATABASE_URL names)
-PYTHON ?= python3.11
+# python3.11 where it exists, else python3 (which must then be 3.11).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Local values for `make run`: plain http on the loopback, mail written to var/mail.
+# Local values for `make run`: plain http on the loopback, mail written to var/mail,
+# and comments left open on the demo articles, which date from December 2024.
 RUN_ENV := DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY="$$(cat var/dev-secret-key)" \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
@@ -14,7 +16,8 @@ RUN_ENV := DJANGO_DEBUG=0 \
 	DJANGO_SERVE_MEDIA=1 \
 	DJANGO_SITE_URL=http://127.0.0.1:8000 \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
-	DJANGO_EMAIL_FILE_PATH=var/mail
+	DJANGO_EMAIL_FILE_PATH=var/mail \
+	DJANGO_COMMENTS_CLOSE_AFTER_DAYS=0
 
 # Values for tests: no HTTPS redirect for the test client, mail kept in memory.
 TEST_ENV := DJANGO_DEBUG=0 \

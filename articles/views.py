@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Window
+from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -23,6 +23,7 @@ from articles.validators import validate_image_file
 from comments.selectors import comment_block
 
 HOME_BLOCK_SIZE = 4
+HOME_BLOCK_WINDOW = 400
 
 
 class ArticleListView(ListView):
@@ -57,9 +58,13 @@ class HomeView(ArticleListView):
         return context
 
     def _category_blocks(self):
-        # One query for every category block: the newest few of each category.
+        # One query for every category block: the newest few of each category, ranked
+        # among the most recent articles only so the cost does not grow with the archive
+        # (a category silent for that long has no block on the home page).
+        recent = Article.objects.published().order_by("-published_at", "-id").values("pk")[:HOME_BLOCK_WINDOW]
         newest = (
             Article.objects.for_listing()
+            .filter(pk__in=Subquery(recent))
             .annotate(
                 rank=Window(
                     RowNumber(),
