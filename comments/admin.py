@@ -58,7 +58,7 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a> · <a href="{}" target="_blank" rel="noopener">{}</a>',
             reverse("admin:articles_article_change", args=[obj.article_id]),
-            Truncator(obj.article.title).chars(60),
+            Truncator(obj.article.title).chars(40),
             obj.get_absolute_url(),
             _("على الموقع"),
         )
