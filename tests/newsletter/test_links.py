@@ -245,3 +245,33 @@ class TestWholeJourney:
             services.dispatch_send(dispatch=later)
         run_tasks()
         assert mail.outbox[-1] is digest  # nothing more for someone who left
+
+
+class TestQueries:
+    def test_the_list_pages_cost_the_same_whatever_the_size_of_the_list(self, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def costs():
+            reader = Subscriber.objects.order_by("pk").first()
+            counts = []
+            for url in [
+                "/newsletter/subscribe/",
+                "/newsletter/privacy/",
+                confirm_path(reader),
+                unsubscribe_path(reader),
+            ]:
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200
+                counts.append(len(queries))
+            return counts
+
+        for n in range(2):
+            make_subscriber(f"small{n}@example.ma")
+        small = costs()
+        for n in range(40):
+            make_subscriber(f"large{n}@example.ma")
+        # Each page: the site's categories for the navigation, plus the subscriber by key
+        # on the confirm and unsubscribe pages; nothing grows with the list.
+        assert costs() == small
+        assert small[2] == small[0] + 1 == small[3]
