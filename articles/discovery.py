@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from articles import search
 from articles.html import html_to_text
 from articles.models import Article
 from articles.search import SearchQueryError, highlight, parse_query, search_queryset
@@ -43,7 +44,12 @@ class SearchView(ArticleListView):
             for article in context["articles"]:
                 article.title_html = highlight(article.title, self.parsed)
                 article.snippet_html = highlight(_article_text(article), self.parsed, around=SNIPPET_WORDS)
-        context.update(query=self.raw_query[:200], error=self.error, searched=self.parsed is not None)
+        context.update(
+            query=self.raw_query[:200],
+            error=self.error,
+            searched=self.parsed is not None,
+            many=context["paginator"] is not None and context["paginator"].count >= search.MAX_RANKED,
+        )
         return context
 
 

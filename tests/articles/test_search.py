@@ -334,3 +334,16 @@ class TestIndexFollowsTheNewsroom:
         assert results(client, "قاطرات")[0] == [title]
         assert results(client, "اللوجستيك")[0] == []
         assert results(client, "البحرية")[0] == []
+
+
+@pytest.mark.django_db
+def test_a_word_in_very_many_articles_ranks_only_the_newest(client, settings, monkeypatch):
+    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    settings.ARTICLES_PER_PAGE = 10
+    now = timezone.now()
+    oldest_with_title = make_article("الطقس اليوم", published_at=now - timedelta(days=30))
+    for n in range(4):
+        make_article(f"خبر {n}", lead="توقعات الطقس.", published_at=now - timedelta(hours=n + 1))
+    titles, page = results(client, "الطقس")
+    assert len(titles) == 3 and oldest_with_title.title not in titles
+    assert "أكثر من 3" in page
