@@ -72,6 +72,11 @@ def make_editor(username=None, **fields):
 
 def run_tasks():
     """Run every queued background task now, the way `manage.py db_worker` does."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("db_worker", batch=True, startup_delay=False, queue_name="*", verbosity=0)
+    # The worker closes "old" connections between tasks; inside a test's transaction
+    # that would drop the test's data on PostgreSQL.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, startup_delay=False, queue_name="*", verbosity=0)

@@ -1,14 +1,12 @@
 """Test data for comments, made through the real services."""
 
 from datetime import timedelta
-from unittest import mock
 
 from django.utils import timezone
 
 from comments.forms import CONSENT_TEXT, sign_started
 from comments.models import Comment
 from comments.services import comment_submit
-from tests.helpers import run_tasks as run_real_worker
 
 
 def form_data(**overrides) -> dict:
@@ -39,13 +37,3 @@ def make_comment(article, *, status=Comment.Status.APPROVED, parent=None, addres
         Comment.objects.filter(pk=comment.pk).update(status=status, moderated_at=timezone.now())
         comment.refresh_from_db()
     return comment
-
-
-def run_tasks():
-    """tests.helpers.run_tasks, minus the worker's close_old_connections().
-
-    Between tasks the worker closes "old" connections; inside the test's transaction
-    that drops the test data on PostgreSQL (SQLite does not notice).
-    """
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        run_real_worker()

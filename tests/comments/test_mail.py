@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import comment_approve
-from tests.comments.factories import form_data, make_comment, run_tasks
+from tests.comments.factories import form_data, make_comment
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 
