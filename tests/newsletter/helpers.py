@@ -106,18 +106,3 @@ def committed():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
-
-
-def run_tasks():
-    """tests.helpers.run_tasks, safe inside a test's transaction on PostgreSQL too.
-
-    db_worker calls close_old_connections() between tasks; inside the transaction a
-    TestCase holds, Django sees autocommit off and closes the connection, which on
-    PostgreSQL throws the test's data away (SQLite's in-memory test database ignores it).
-    """
-    from unittest import mock
-
-    from tests.helpers import run_tasks as run_real_worker
-
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        run_real_worker()

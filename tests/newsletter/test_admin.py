@@ -5,8 +5,8 @@ from django.core import mail
 from django.utils import timezone
 
 from newsletter.models import Dispatch, Subscriber
-from tests.helpers import make_article
-from tests.newsletter.helpers import committed, make_subscriber, run_tasks
+from tests.helpers import make_article, run_tasks
+from tests.newsletter.helpers import committed, make_subscriber
 
 pytestmark = pytest.mark.django_db
 

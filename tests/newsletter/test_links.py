@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from newsletter.models import Delivery, Dispatch, Subscriber
 from newsletter.tokens import confirm_token, unsubscribe_token
-from tests.newsletter.helpers import committed, links_in, make_subscriber, path_of, run_tasks
+from tests.newsletter.helpers import committed, links_in, make_subscriber, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ class TestErasure:
 class TestWholeJourney:
     def test_join_confirm_receive_leave(self, client):
         from newsletter import services
-        from tests.helpers import make_article
+        from tests.helpers import make_article, run_tasks
 
         with committed():
             client.post(

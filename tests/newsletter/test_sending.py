@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from newsletter import services
 from newsletter.models import Delivery, Dispatch, Subscriber
-from tests.helpers import make_article, make_category
+from tests.helpers import make_article, make_category, run_tasks
 from tests.newsletter.helpers import (
     committed,
     html_part,
@@ -19,7 +19,6 @@ from tests.newsletter.helpers import (
     make_subscriber,
     make_subscribers,
     recipients_of,
-    run_tasks,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from newsletter import services
-from tests.helpers import make_article
-from tests.newsletter.helpers import committed, make_subscriber, parse, run_tasks
+from tests.helpers import make_article, run_tasks
+from tests.newsletter.helpers import committed, make_subscriber, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from newsletter.forms import CONSENT_TEXT
 from newsletter.models import Subscriber
-from tests.helpers import make_article, make_category
-from tests.newsletter.helpers import committed, make_subscriber, run_tasks
+from tests.helpers import make_article, make_category, run_tasks
+from tests.newsletter.helpers import committed, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
