@@ -85,6 +85,7 @@ def chromium():
         pytest.skip(f"browser tests skipped: {missing}")
     from playwright.sync_api import sync_playwright
 
+    shutil.rmtree(SCREENSHOTS / "failures", ignore_errors=True)  # from an earlier run
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -155,8 +156,19 @@ def _newsroom_groups(transactional_db):
         build(apps, None)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[_failed] = True
+    return report
+
+
+_failed = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def new_page(chromium, live_server):
+def new_page(request, chromium, live_server):
     """Open a page in a fresh browser context: new_page(viewport=PHONE)."""
     contexts = []
 
@@ -175,6 +187,14 @@ def new_page(chromium, live_server):
         return context.new_page()
 
     yield open_page
+    if request.node.stash.get(_failed, False):
+        # What each window showed when the test failed, for whoever reads the CI log.
+        folder = SCREENSHOTS / "failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, page in enumerate(page for context in contexts for page in context.pages):
+            path = folder / f"{request.node.name}-{number}.png"
+            page.screenshot(path=str(path), full_page=True)
+            print(f"failure screenshot: {path} ({page.url})")
     for context in contexts:
         context.close()
 

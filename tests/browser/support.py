@@ -21,8 +21,18 @@ def login(page, username, password=PASSWORD):
     page.goto("/admin/login/?next=/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    follow(page, page.locator("input[type=submit]"))
+    assert re.search(r"/admin/$", page.url), f"{username} could not sign in: {page.url}"
+
+
+def follow(page, target):
+    """Click something that loads a new page, and wait until that new page has loaded.
+
+    (Waiting for a URL or a load state after the click can return at once, on the old
+    page, when the new address matches too or the old page is already loaded.)
+    """
+    with page.expect_navigation():
+        target.click()
 
 
 def no_horizontal_overflow(page) -> bool:

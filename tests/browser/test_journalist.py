@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from PIL import Image
 
 from articles.models import Article
-from tests.browser.support import login, month_names_in
+from tests.browser.support import follow, login, month_names_in
 
 TITLE = "مهرجان موازين يعود إلى الرباط بدورة جديدة"
 LEAD = "يعود المهرجان هذا الصيف ببرنامج غني يجمع فنانين من المغرب وإفريقيا والعالم."
@@ -81,8 +81,8 @@ def write_article(page, photo):
     page.locator(".ck-balloon-panel_visible input").fill(ALT)
     page.keyboard.press("Enter")
 
-    page.click("input[name=_save]")
-    page.wait_for_url(re.compile(r"/admin/articles/article/$"))
+    follow(page, page.locator("input[name=_save]"))
+    assert re.search(r"/admin/articles/article/$", page.url), page.locator(".errornote, .errorlist").all_inner_texts()
     assert page.locator(".messagelist .success").count() == 1
 
 
@@ -90,8 +90,7 @@ def publish_from_the_list(page, article):
     page.goto("/admin/articles/article/")
     page.check(f"input.action-select[value='{article.pk}']")
     page.select_option("select[name=action]", "publish")
-    page.click("button[name=index]")
-    page.wait_for_url(re.compile(r"/admin/articles/article/"))
+    follow(page, page.locator("button[name=index]"))
     assert "نُشر 1 مقالا" in page.locator(".messagelist").inner_text()
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from comments.models import Comment
-from tests.browser.support import login, wait_like_a_person
+from tests.browser.support import follow, login, wait_like_a_person
 
 TOC_ENTRY = "خطة عمل مشتركة للتعاون الأمني"
 COMMENT = "زيارة مهمة تؤكد مكانة المغرب.\nنتمنى أن تعود بالنفع على الجالية المغربية في بلجيكا."
@@ -25,8 +25,7 @@ def post_comment(page, *, name, email, body):
     form.get_by_label("تعليقك").fill(body)
     form.locator("input[name=consent]").check()
     wait_like_a_person(page)
-    form.get_by_role("button", name="أرسل التعليق").click()
-    page.wait_for_load_state()
+    follow(page, form.get_by_role("button", name="أرسل التعليق"))
 
 
 def approve_in_the_admin(page, comment):
@@ -34,8 +33,7 @@ def approve_in_the_admin(page, comment):
     row = page.locator("#result_list tbody tr", has_text=comment.body.splitlines()[0][:40])
     row.locator("input.action-select").check()
     page.select_option("select[name=action]", "approve")
-    page.click("button[name=index]")
-    page.wait_for_load_state()
+    follow(page, page.locator("button[name=index]"))
     assert page.locator(".messagelist .success").count() == 1
 
 
