@@ -94,7 +94,7 @@ def publish_from_the_list(page, article):
     assert "نُشر 1 مقالا" in page.locator(".messagelist").inner_text()
 
 
-def test_an_article_written_in_the_editor_reaches_the_readers(journalist, editor, demo, new_page, tmp_path):
+def test_an_article_written_in_the_editor_reaches_the_readers(journalist, editor, demo, new_page, axe, tmp_path):
     photo = tmp_path / "mawazine.png"
     Image.new("RGB", (960, 540), (11, 92, 138)).save(photo)
 
@@ -152,3 +152,7 @@ def test_an_article_written_in_the_editor_reaches_the_readers(journalist, editor
         arg=ALT,
     )
     assert sorted(reader.locator(".tags a").all_inner_texts()) == sorted(["الرباط", "موسيقى", "مهرجانات"])
+    # What the editor produced (list, link, figure) passes the audit on the public page.
+    report = axe(reader)
+    assert not report["violations"], report["violations"]
+    assert "image-alt" in report["passes"]
