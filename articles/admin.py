@@ -42,7 +42,16 @@ class SectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     inlines = [SectionInline]
-    list_display = ["title", "category", "status", "published_at", "is_featured", "is_breaking", "author_names", "preview_link"]
+    list_display = [
+        "title",
+        "category",
+        "status",
+        "published_at",
+        "is_featured",
+        "is_breaking",
+        "author_names",
+        "preview_link",
+    ]
     list_filter = ["status", "category", "authors", "published_at", "is_featured", "is_breaking"]
     list_select_related = ["category"]
     search_fields = ["title", "lead", "sections__heading"]

@@ -73,8 +73,10 @@ class YearArchiveView(ArticleListView):
         return Article.objects.for_listing().filter(published_at__year=self.year)
 
     def get_context_data(self, **kwargs):
-        months = Article.objects.published().filter(published_at__year=self.year).datetimes(
-            "published_at", "month", tzinfo=timezone.get_current_timezone()
+        months = (
+            Article.objects.published()
+            .filter(published_at__year=self.year)
+            .datetimes("published_at", "month", tzinfo=timezone.get_current_timezone())
         )
         return super().get_context_data(
             heading=gettext("أرشيف سنة %(year)d") % {"year": self.year},
@@ -121,4 +123,3 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-

@@ -8,9 +8,36 @@ import nh3
 # What an article body may hold: structure, emphasis, links, lists, quotes, tables,
 # images and figures. No scripts, styles, iframes, forms or event handlers.
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
-    "a", "ul", "ol", "li", "blockquote", "figure", "figcaption", "img", "hr",
-    "table", "thead", "tbody", "tr", "th", "td", "caption", "span",
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "span",
 }
 _COMMON = {"dir", "lang"}
 ALLOWED_ATTRIBUTES = {
@@ -23,8 +50,15 @@ ALLOWED_ATTRIBUTES = {
     "ol": _COMMON | {"start", "reversed"},
 }
 # CKEditor marks image layouts with these classes; nothing else keeps a class.
-_FIGURE_CLASSES = {"image", "table", "image-style-side", "image-style-block-align-left",
-                   "image-style-block-align-right", "image-style-align-center", "image_resized"}
+_FIGURE_CLASSES = {
+    "image",
+    "table",
+    "image-style-side",
+    "image-style-block-align-left",
+    "image-style-block-align-right",
+    "image-style-align-center",
+    "image_resized",
+}
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:

@@ -71,9 +71,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """The article page: everything it shows but the related block."""
-        return self.select_related("category").prefetch_related(
-            "authors", "sections", "tags"
-        )
+        return self.select_related("category").prefetch_related("authors", "sections", "tags")
 
     def for_search(self):
         """Search results: cards plus the sections their snippets are cut from."""
@@ -129,9 +127,7 @@ class Article(models.Model):
     )
     cover_caption = models.CharField(_("تعليق الصورة"), max_length=250, blank=True)
     cover_credit = models.CharField(_("مصدر الصورة"), max_length=120, blank=True)
-    category = models.ForeignKey(
-        Category, verbose_name=_("القسم"), on_delete=models.PROTECT, related_name="articles"
-    )
+    category = models.ForeignKey(Category, verbose_name=_("القسم"), on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(
         _("الوسوم"),
         blank=True,
@@ -140,9 +136,7 @@ class Article(models.Model):
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("الكتّاب"), related_name="articles", blank=True
     )
-    status = models.CharField(
-        _("الحالة"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(_("الحالة"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         _("تاريخ النشر"),
         null=True,
@@ -218,9 +212,7 @@ class Article(models.Model):
 
 
 class Section(models.Model):
-    article = models.ForeignKey(
-        Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="sections"
-    )
+    article = models.ForeignKey(Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(_("الترتيب"), default=0)
     heading = models.CharField(
         _("العنوان الفرعي"),
@@ -263,9 +255,7 @@ class Section(models.Model):
     def _free_anchor(self):
         base = slugify(self.heading, allow_unicode=True)[:70] or "section"
         taken = set(
-            Section.objects.filter(article_id=self.article_id)
-            .exclude(pk=self.pk)
-            .values_list("anchor", flat=True)
+            Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True)
         )
         anchor, n = base, 2
         while anchor in taken:
@@ -276,9 +266,7 @@ class Section(models.Model):
 class ArticleDailyViews(models.Model):
     """Reader views of an article on one (Casablanca) day, folded in from the cache."""
 
-    article = models.ForeignKey(
-        Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="daily_views"
-    )
+    article = models.ForeignKey(Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="daily_views")
     day = models.DateField(_("اليوم"))
     count = models.PositiveIntegerField(_("عدد القراءات"), default=0)
 

@@ -51,9 +51,7 @@ def parse_query(raw: str) -> ParsedQuery:
     if not raw:
         raise SearchQueryError(_("اكتب كلمة أو أكثر للبحث."))
     if len(raw) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(
-            _("عبارة البحث طويلة جدا: %(max)d حرفا على الأكثر.") % {"max": MAX_QUERY_LENGTH}
-        )
+        raise SearchQueryError(_("عبارة البحث طويلة جدا: %(max)d حرفا على الأكثر.") % {"max": MAX_QUERY_LENGTH})
     text = raw.translate(_QUOTES)
     phrases, terms = [], []
     for quoted in _PHRASE.findall(text):
@@ -99,7 +97,9 @@ def _field(text: str) -> tuple[str, list[str]]:
     return " ".join(words), extra
 
 
-def build_search_texts(*, title: str, lead: str, headings: list[str], bodies: list[str], tags: list[str]) -> SearchTexts:
+def build_search_texts(
+    *, title: str, lead: str, headings: list[str], bodies: list[str], tags: list[str]
+) -> SearchTexts:
     """The document and weighted texts for an article; `bodies` are plain text."""
     fields = {
         "title": [_field(title)],
@@ -123,8 +123,10 @@ def build_search_texts(*, title: str, lead: str, headings: list[str], bodies: li
 
     def weighted(*names):
         parts = [part for name in names for part in fields[name]]
-        return _BREAK.join(words for words, _extra in parts if words) + _BREAK + " ".join(
-            form for _words, extra in parts for form in extra
+        return (
+            _BREAK.join(words for words, _extra in parts if words)
+            + _BREAK
+            + " ".join(form for _words, extra in parts for form in extra)
         )
 
     return SearchTexts(
@@ -163,11 +165,7 @@ def search_queryset(queryset: QuerySet, query: ParsedQuery) -> QuerySet:
     else:
         matches, rank = _simple_match(queryset, query)
     newest = matches.order_by("-published_at", "-id").values("pk")[:MAX_RANKED]
-    return (
-        queryset.filter(pk__in=Subquery(newest))
-        .annotate(rank=rank)
-        .order_by("-rank", "-published_at", "-id")
-    )
+    return queryset.filter(pk__in=Subquery(newest)).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
 
 
 def _postgres_match(queryset, query):
@@ -182,9 +180,7 @@ def _postgres_match(queryset, query):
 
 def _simple_match(queryset, query):
     # Whole words: the document is space-separated words with a space at both ends.
-    conditions = [
-        reduce(or_, [Q(search_document__contains=f" {form} ") for form in forms]) for forms in query.terms
-    ]
+    conditions = [reduce(or_, [Q(search_document__contains=f" {form} ") for form in forms]) for forms in query.terms]
     conditions += [Q(search_document__contains=f" {' '.join(words)} ") for words in query.phrases]
     # The title is the document's first field: a match before _TITLE_END is in it.
     first_break = StrIndex("search_document", Value(_TITLE_END))

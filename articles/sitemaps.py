@@ -23,7 +23,11 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Article.objects.published().only("pk", "slug", "updated_at", "published_at").order_by("-published_at", "-id")
+        return (
+            Article.objects.published()
+            .only("pk", "slug", "updated_at", "published_at")
+            .order_by("-published_at", "-id")
+        )
 
     def lastmod(self, item):
         return max(item.updated_at, item.published_at)

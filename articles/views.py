@@ -3,10 +3,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Subquery, Window
-from django.db.models.functions import RowNumber
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import F, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -78,9 +78,7 @@ class HomeView(ArticleListView):
         for article in newest:
             by_category.setdefault(article.category_id, []).append(article)
         return [
-            (category, by_category[category.pk])
-            for category in Category.objects.all()
-            if category.pk in by_category
+            (category, by_category[category.pk]) for category in Category.objects.all() if category.pk in by_category
         ]
 
 

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.template.loader import get_template, render_to_string
 
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates"
-ALL_TEMPLATES = sorted(str(p.relative_to(TEMPLATE_DIR)) for p in TEMPLATE_DIR.rglob("*") if p.suffix in {".html", ".txt", ".xml"})
+ALL_TEMPLATES = sorted(
+    str(p.relative_to(TEMPLATE_DIR)) for p in TEMPLATE_DIR.rglob("*") if p.suffix in {".html", ".txt", ".xml"}
+)
 
 
 @pytest.mark.parametrize("name", ALL_TEMPLATES)

@@ -155,13 +155,21 @@ def fill(target, batch):
             Article.objects.bulk_create(articles, batch_size=batch)
             Section.objects.bulk_create(
                 [
-                    Section(article=article, position=n, heading=heading, anchor=f"s{n}" if heading else "", body=f"<p>{body}</p>")
+                    Section(
+                        article=article,
+                        position=n,
+                        heading=heading,
+                        anchor=f"s{n}" if heading else "",
+                        body=f"<p>{body}</p>",
+                    )
                     for article, sections in zip(articles, section_rows, strict=True)
                     for n, (heading, body) in enumerate(sections)
                 ],
                 batch_size=batch,
             )
-            rows = [(article.pk, t.weight_a, t.weight_b, t.weight_c) for article, t in zip(articles, vectors, strict=True)]
+            rows = [
+                (article.pk, t.weight_a, t.weight_b, t.weight_c) for article, t in zip(articles, vectors, strict=True)
+            ]
             values = ", ".join(["(%s::bigint, %s, %s, %s)"] * len(rows))
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -196,7 +204,9 @@ def measure(rounds):
         samples = []
         for round_ in range(rounds + 1):
             started = time.perf_counter()
-            page = Paginator(search_queryset(Article.objects.for_search(), parsed), settings.ARTICLES_PER_PAGE).get_page(1)
+            page = Paginator(
+                search_queryset(Article.objects.for_search(), parsed), settings.ARTICLES_PER_PAGE
+            ).get_page(1)
             found = page.paginator.count
             for article in page.object_list:
                 highlight(article.title, parsed)
@@ -236,7 +246,9 @@ def main():
     ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="benchmark-only", DJANGO_ALLOWED_HOSTS="testserver", DJANGO_HTTPS="0")
+    os.environ.update(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="benchmark-only", DJANGO_ALLOWED_HOSTS="testserver", DJANGO_HTTPS="0"
+    )
     import django
 
     django.setup()
@@ -246,7 +258,9 @@ def main():
     call_command("migrate", verbosity=0)
     fill(args.articles, args.batch)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*), pg_size_pretty(pg_total_relation_size('articles_article')) FROM articles_article")
+        cursor.execute(
+            "SELECT count(*), pg_size_pretty(pg_total_relation_size('articles_article')) FROM articles_article"
+        )
         count, size = cursor.fetchone()
         cursor.execute("SELECT pg_size_pretty(pg_relation_size('articles_article_search_vector_gin'))")
         (gin,) = cursor.fetchone()

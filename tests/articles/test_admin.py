@@ -84,14 +84,19 @@ class TestJournalist:
         assert client.post(ADD_URL, data).status_code == 302
         article = Article.objects.get()
         assert [(s.position, s.heading) for s in article.sections.all()] == [
-            (0, ""), (1, "خطة عمل مشتركة"), (2, "الفقرة الأخيرة")
+            (0, ""),
+            (1, "خطة عمل مشتركة"),
+            (2, "الفقرة الأخيرة"),
         ]
         last = article.sections.get(heading="الفقرة الأخيرة")
         sections = list(article.sections.all())
-        data = article_form(category, **{
-            "sections-TOTAL_FORMS": "3",
-            "sections-INITIAL_FORMS": "3",
-        })
+        data = article_form(
+            category,
+            **{
+                "sections-TOTAL_FORMS": "3",
+                "sections-INITIAL_FORMS": "3",
+            },
+        )
         for i, section in enumerate(sections):
             data[f"sections-{i}-id"] = str(section.pk)
             data[f"sections-{i}-article"] = str(article.pk)
@@ -205,7 +210,10 @@ class TestOtherVisitors:
 
     def test_anonymous_reader_is_sent_to_the_login(self, client):
         draft = make_article(status=Article.Status.DRAFT)
-        for url in [reverse("admin:articles_article_changelist"), reverse("admin:articles_article_preview", args=[draft.pk])]:
+        for url in [
+            reverse("admin:articles_article_changelist"),
+            reverse("admin:articles_article_preview", args=[draft.pk]),
+        ]:
             response = client.get(url)
             assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
@@ -222,7 +230,11 @@ class TestArabicAdmin:
         script = client.get(reverse("admin:jsi18n")).content.decode()
         catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.S).group(1))
         assert [catalog[m] for m in ["July", "August", "September", "November", "December"]] == [
-            "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر"
+            "يوليوز",
+            "غشت",
+            "شتنبر",
+            "نونبر",
+            "دجنبر",
         ]
         assert catalog["abbrev. month December\x04Dec"] == "دجنبر"
 
@@ -232,9 +244,13 @@ class TestArabicAdmin:
         page = response.content.decode()
         assert "/static/django_ckeditor_5/dist/translations/ar." in page
         assert "/static/css/editor." in page
-        config = json.loads(re.search(r'<script id="id_sections-0-body_script" type="application/json">(.*?)</script>', page).group(1))
+        config = json.loads(
+            re.search(r'<script id="id_sections-0-body_script" type="application/json">(.*?)</script>', page).group(1)
+        )
         assert config["language"] == "ar"
-        assert {"SourceEditing", "GeneralHtmlSupport", "HtmlEmbed", "Style", "FullPage", "Markdown"} <= set(config["removePlugins"])
+        assert {"SourceEditing", "GeneralHtmlSupport", "HtmlEmbed", "Style", "FullPage", "Markdown"} <= set(
+            config["removePlugins"]
+        )
         assert 'data-upload-url="/editor/image-upload/"' in page
 
 
@@ -247,7 +263,9 @@ class TestImageUploads:
     def test_staff_uploads_a_real_image(self, client, journalist, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path
         client.force_login(journalist)
-        response = client.post(reverse("editor-image-upload"), {"upload": SimpleUploadedFile("صورة.png", image_bytes())})
+        response = client.post(
+            reverse("editor-image-upload"), {"upload": SimpleUploadedFile("صورة.png", image_bytes())}
+        )
         assert response.status_code == 200
         assert response.json()["url"].startswith("/media/editor/")
 

@@ -45,9 +45,17 @@ def test_demo_has_related_articles_across_categories(demo):
 
 
 def test_loading_twice_changes_nothing(demo):
-    before = (Article.objects.count(), Category.objects.count(), sorted(Article.objects.values_list("updated_at", flat=True)))
+    before = (
+        Article.objects.count(),
+        Category.objects.count(),
+        sorted(Article.objects.values_list("updated_at", flat=True)),
+    )
     call_command("load_demo", stdout=open("/dev/null", "w"))
-    after = (Article.objects.count(), Category.objects.count(), sorted(Article.objects.values_list("updated_at", flat=True)))
+    after = (
+        Article.objects.count(),
+        Category.objects.count(),
+        sorted(Article.objects.values_list("updated_at", flat=True)),
+    )
     assert before == after
 
 

@@ -40,7 +40,11 @@ def test_site_feed_items_carry_everything_a_feed_reader_needs(client, cover_medi
     author = make_user("sahafi", first_name="يوسف", last_name="العلمي")
     security = make_category("أمن", "amn")
     article = make_article(
-        "تفكيك خلية إرهابية", category=security, lead="أوقفت المصالح الأمنية أربعة أشخاص.", tags=["الإرهاب"], authors=[author]
+        "تفكيك خلية إرهابية",
+        category=security,
+        lead="أوقفت المصالح الأمنية أربعة أشخاص.",
+        tags=["الإرهاب"],
+        authors=[author],
     )
     article.cover.save("cover.jpg", jpeg())
     channel = feed(client, "/feed/")
@@ -99,4 +103,7 @@ def test_every_page_links_the_site_feed_and_category_pages_their_own(client):
         page = client.get(url).content.decode()
         assert '<link rel="alternate" type="application/rss+xml" title="كواليس اليوم" href="/feed/">' in page, url
     for url in ["/watani/", article.get_absolute_url()]:
-        assert 'type="application/rss+xml" title="وطني — كواليس اليوم" href="/watani/feed/"' in client.get(url).content.decode()
+        assert (
+            'type="application/rss+xml" title="وطني — كواليس اليوم" href="/watani/feed/"'
+            in client.get(url).content.decode()
+        )

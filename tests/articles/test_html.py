@@ -16,7 +16,10 @@ from articles.html import clean_html, html_to_text
             '<figure class="image"><img src="/media/a.jpg" alt="صورة"><figcaption>تعليق</figcaption></figure>',
             '<figure class="image"><img src="/media/a.jpg" alt="صورة"><figcaption>تعليق</figcaption></figure>',
         ),
-        ('<a href="https://example.ma/x">رابط</a>', '<a href="https://example.ma/x" rel="noopener noreferrer">رابط</a>'),
+        (
+            '<a href="https://example.ma/x">رابط</a>',
+            '<a href="https://example.ma/x" rel="noopener noreferrer">رابط</a>',
+        ),
     ],
 )
 def test_article_markup_survives(dirty, clean):

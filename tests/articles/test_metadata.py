@@ -61,9 +61,7 @@ def test_seed_article_has_a_news_article_json_ld(client, seed):
     assert data["datePublished"] == "2024-12-05T11:30:00+01:00"  # Casablanca, UTC+1 in December
     assert data["dateModified"] == "2024-12-05T11:30:00+01:00"
     assert data["image"] == meta(page, "property", "og:image")
-    assert data["author"] == [
-        {"@type": "Person", "name": "يوسف العلمي", "url": "http://testserver/author/sahafi/"}
-    ]
+    assert data["author"] == [{"@type": "Person", "name": "يوسف العلمي", "url": "http://testserver/author/sahafi/"}]
     publisher = data["publisher"]
     assert publisher["name"] == "كواليس اليوم"
     assert publisher["logo"]["url"] == "http://testserver" + static("img/logo.png")

@@ -49,7 +49,10 @@ def test_database_refuses_a_published_article_without_date():
 def test_arabic_slug_is_made_from_the_title():
     article = make_article("زيارة عمل إلى بلجيكا")
     assert article.slug == "زيارة-عمل-إلى-بلجيكا"
-    assert article.get_absolute_url() == f"/article/{article.pk}/%D8%B2%D9%8A%D8%A7%D8%B1%D8%A9-%D8%B9%D9%85%D9%84-%D8%A5%D9%84%D9%89-%D8%A8%D9%84%D8%AC%D9%8A%D9%83%D8%A7/"
+    assert (
+        article.get_absolute_url()
+        == f"/article/{article.pk}/%D8%B2%D9%8A%D8%A7%D8%B1%D8%A9-%D8%B9%D9%85%D9%84-%D8%A5%D9%84%D9%89-%D8%A8%D9%84%D8%AC%D9%8A%D9%83%D8%A7/"
+    )
 
 
 def test_section_anchor_is_stable_when_heading_changes():
@@ -101,7 +104,9 @@ class TestRelated:
         other = make_category()
         article = make_article(category=security, tags=["المغرب", "بلجيكا"])
         picked = make_article(category=other)
-        two_tags = make_article(category=other, tags=["المغرب", "بلجيكا"], published_at=timezone.now() - timedelta(days=30))
+        two_tags = make_article(
+            category=other, tags=["المغرب", "بلجيكا"], published_at=timezone.now() - timedelta(days=30)
+        )
         one_tag = make_article(category=other, tags=["بلجيكا"], published_at=timezone.now() - timedelta(days=20))
         same_category = make_article(category=security, published_at=timezone.now() - timedelta(days=10))
         make_article(category=other, published_at=timezone.now() - timedelta(days=40))

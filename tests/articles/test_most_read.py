@@ -4,7 +4,6 @@ and article pages. Runs with the local-memory cache and, in CI, with Redis."""
 
 import re
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 import time_machine
@@ -16,8 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, ArticleDailyViews
 from articles.readership import FOLD_INTERVAL, MOST_READ_COUNT, is_bot, views_fold
-from tests.helpers import make_article, make_category
-from tests.helpers import run_tasks as run_real_worker
+from tests.helpers import make_article, make_category, run_tasks
 
 pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
@@ -50,11 +48,6 @@ def most_read_titles(page):
     return re.findall(r'<li><a href="[^"]*">(.*?)</a>', block.group(0)) if block else []
 
 
-def run_tasks():
-    # The worker closes "old" connections between tasks; inside the test's transaction
-    # that would drop the test data on PostgreSQL.
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        run_real_worker()
 
 
 @pytest.mark.parametrize("user_agent", BOTS)
@@ -64,7 +57,9 @@ def test_known_bots_are_recognised(user_agent):
 
 def test_browsers_are_readers():
     assert not is_bot(BROWSER)
-    assert not is_bot("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 Safari/604.1")
+    assert not is_bot(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 Safari/604.1"
+    )
 
 
 def test_a_view_writes_nothing_to_the_database_until_folded(client):

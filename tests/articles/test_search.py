@@ -111,7 +111,7 @@ class TestNormalization:
 
 class TestParsing:
     def test_quoted_phrase_and_loose_words(self):
-        parsed = parse_query('«خطة عمل» الإرهاب')
+        parsed = parse_query("«خطة عمل» الإرهاب")
         assert parsed.phrases == (("خطة", "عمل"),)
         assert parsed.terms == (("الارهاب", "ارهاب"),)
 
@@ -162,7 +162,9 @@ class TestSeedArticle:
 
     def test_the_header_form_of_every_page_searches(self, client):
         page = client.get("/").content.decode()
-        form = re.search(r'<form class="search-form" role="search" method="get" action="/search/">.*?</form>', page, re.S)
+        form = re.search(
+            r'<form class="search-form" role="search" method="get" action="/search/">.*?</form>', page, re.S
+        )
         assert form and 'name="q"' in form.group(0) and "<label" in form.group(0)
 
 
@@ -191,7 +193,9 @@ class TestResults:
             lead="الزيتون يعود إلى الواجهة.",
             published_at=now - timedelta(hours=2),
         )
-        title = make_article("الزيتون المغربي في الأسواق الأوروبية", category=category, published_at=now - timedelta(days=3))
+        title = make_article(
+            "الزيتون المغربي في الأسواق الأوروبية", category=category, published_at=now - timedelta(days=3)
+        )
         make_article("خبر لا علاقة له", category=category)
         assert results(client, "زيتون")[0] == [title.title, lead.title, body.title]
 

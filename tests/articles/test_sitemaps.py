@@ -32,8 +32,13 @@ def content(db):
     author = make_user("sahafi")
     security = make_category("أمن", "amn")
     make_category("فارغ", "farigh")  # no articles: not listed
-    fresh = make_article("خبر اليوم", category=security, tags=["الإرهاب"], authors=[author],
-                         published_at=timezone.now() - timedelta(hours=3))
+    fresh = make_article(
+        "خبر اليوم",
+        category=security,
+        tags=["الإرهاب"],
+        authors=[author],
+        published_at=timezone.now() - timedelta(hours=3),
+    )
     old = make_article("خبر قديم", category=security, authors=[author], published_at=timezone.now() - timedelta(days=5))
     draft = make_article("مسودة", status=Article.Status.DRAFT, tags=["سر"], authors=[make_user("ghost")])
     return {"fresh": fresh, "old": old, "draft": draft}
@@ -43,19 +48,26 @@ def test_index_names_every_section(client, content):
     root = xml(client, "/sitemap.xml")
     assert root.tag == f"{SM}sitemapindex"
     locations = [node.findtext(f"{SM}loc") for node in root.findall(f"{SM}sitemap")]
-    assert locations == [f"http://testserver/sitemap-{name}.xml" for name in ("articles", "categories", "tags", "authors", "news")]
+    assert locations == [
+        f"http://testserver/sitemap-{name}.xml" for name in ("articles", "categories", "tags", "authors", "news")
+    ]
 
 
 def test_sections_list_public_pages_with_lastmod(client, content):
     articles = urls(client, "/sitemap-articles.xml")
     fresh, old = content["fresh"], content["old"]
-    assert set(articles) == {"http://testserver" + fresh.get_absolute_url(), "http://testserver" + old.get_absolute_url()}
+    assert set(articles) == {
+        "http://testserver" + fresh.get_absolute_url(),
+        "http://testserver" + old.get_absolute_url(),
+    }
     assert articles["http://testserver" + fresh.get_absolute_url()].findtext(f"{SM}lastmod")
 
     categories = urls(client, "/sitemap-categories.xml")
     assert list(categories) == ["http://testserver/amn/"]
-    assert categories["http://testserver/amn/"].findtext(f"{SM}lastmod").startswith(
-        timezone.localtime(fresh.published_at).date().isoformat()
+    assert (
+        categories["http://testserver/amn/"]
+        .findtext(f"{SM}lastmod")
+        .startswith(timezone.localtime(fresh.published_at).date().isoformat())
     )
 
     tags = urls(client, "/sitemap-tags.xml")
@@ -100,8 +112,15 @@ def test_sitemap_query_count_is_flat(client, section, expected):
             assert client.get(f"/sitemap-{section}.xml").status_code == 200
         return len(queries)
 
-    make_article(category=make_category(), tags=["وسم"], authors=[make_user()], published_at=timezone.now() - timedelta(hours=1))
+    make_article(
+        category=make_category(), tags=["وسم"], authors=[make_user()], published_at=timezone.now() - timedelta(hours=1)
+    )
     assert count() == expected
     for n in range(15):
-        make_article(category=make_category(), tags=[f"وسم {n}"], authors=[make_user()], published_at=timezone.now() - timedelta(hours=1))
+        make_article(
+            category=make_category(),
+            tags=[f"وسم {n}"],
+            authors=[make_user()],
+            published_at=timezone.now() - timedelta(hours=1),
+        )
     assert count() == expected

@@ -34,7 +34,7 @@ def cover_image(slug: str, seed: int) -> ContentFile:
     draw = ImageDraw.Draw(image)
     for x in range(width):
         t = x / width
-        colour = tuple(int(a + (b - a) * t) for a, b in zip(start, end))
+        colour = tuple(int(a + (b - a) * t) for a, b in zip(start, end, strict=True))
         draw.line([(x, 0), (x, height)], fill=colour)
     for i in range(6):
         r = 60 + ((seed * 37 + i * 53) % 160)
