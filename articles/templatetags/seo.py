@@ -2,6 +2,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.encoding import uri_to_iri
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -16,3 +17,9 @@ def json_ld(value):
     """`value` as a <script type="application/ld+json"> element, safely escaped."""
     data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))
+
+
+@register.filter
+def readable_url(value):
+    """A percent-encoded URL as a reader would type it: Arabic letters, not %D8%A7…"""
+    return uri_to_iri(value)

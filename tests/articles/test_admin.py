@@ -2,6 +2,7 @@ import io
 import json
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -224,6 +225,12 @@ class TestArabicAdmin:
         page = client.get(reverse("admin:index")).content.decode()
         assert 'dir="rtl"' in page
         assert "المقالات" in page and "غرفة التحرير" in page
+
+    def test_section_inline_offers_to_add_a_section_in_correct_arabic(self, client, journalist):
+        client.force_login(journalist)
+        page = client.get(ADD_URL).content.decode()
+        formset = json.loads(unescape(re.search(r'data-inline-formset="([^"]*)"', page).group(1)))
+        assert formset["options"]["addText"] == "إضافة فقرة"
 
     def test_admin_calendar_uses_moroccan_month_names(self, client, editor):
         client.force_login(editor)

@@ -36,7 +36,7 @@ def test_article_markup_survives(dirty, clean):
         ('<p style="color:red">نص</p>', "<p>نص</p>"),
         ('<iframe src="https://evil.example"></iframe><p>نص</p>', "<p>نص</p>"),
         ("<style>body{display:none}</style><p>نص</p>", "<p>نص</p>"),
-        ('<img src="x" onerror="alert(1)">', '<img src="x">'),
+        ('<img src="x" onerror="alert(1)">', '<img alt="" src="x">'),
         ('<p class="evil">نص</p>', "<p>نص</p>"),
         ('<p dir="javascript">نص</p>', "<p>نص</p>"),
         ("<form action='/x'><input name='a'></form>", ""),
@@ -50,6 +50,13 @@ def test_hostile_markup_is_removed(dirty, clean):
 def test_cleaning_is_idempotent(text):
     once = clean_html(text)
     assert clean_html(once) == once
+
+
+def test_an_image_without_description_gets_an_empty_alt_and_a_described_one_keeps_it():
+    assert clean_html('<figure class="image"><img src="/m/a.jpg" width="300"></figure>') == (
+        '<figure class="image"><img alt="" src="/m/a.jpg" width="300"></figure>'
+    )
+    assert clean_html('<img src="/m/a.jpg" alt="الوفد الأمني">') == '<img src="/m/a.jpg" alt="الوفد الأمني">'
 
 
 def test_html_to_text_keeps_word_boundaries():

@@ -48,8 +48,6 @@ def most_read_titles(page):
     return re.findall(r'<li><a href="[^"]*">(.*?)</a>', block.group(0)) if block else []
 
 
-
-
 @pytest.mark.parametrize("user_agent", BOTS)
 def test_known_bots_are_recognised(user_agent):
     assert is_bot(user_agent)

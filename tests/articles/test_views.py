@@ -82,7 +82,7 @@ class TestArticlePage:
             "https://t.me/share/",
         ]:
             assert host in page
-        assert 'id="share-url"' in page
+        assert f'id="share-url" type="url" value="http://testserver/article/{article.pk}/{article.slug}/"' in page
         assert '<script src="http' not in page
 
     def test_see_also_block_lists_related_articles(self, client):
