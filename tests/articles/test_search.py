@@ -163,7 +163,9 @@ class TestSeedArticle:
     def test_the_header_form_of_every_page_searches(self, client):
         page = client.get("/").content.decode()
         form = re.search(
-            r'<form class="search-form" role="search" method="get" action="/search/">.*?</form>', page, re.S
+            r'<form class="search-form" role="search" aria-label="البحث في الموقع" method="get" action="/search/">.*?</form>',
+            page,
+            re.S,
         )
         assert form and 'name="q"' in form.group(0) and "<label" in form.group(0)
 
