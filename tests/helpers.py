@@ -80,3 +80,30 @@ def run_tasks():
     # that would drop the test's data on PostgreSQL.
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
         call_command("db_worker", batch=True, startup_delay=False, queue_name="*", verbosity=0)
+
+
+def admin_article_form(category, **overrides):
+    """The article admin form as a browser posts it: one intro and one headed section."""
+    data = {
+        "title": "مقال جديد من غرفة التحرير",
+        "slug": "",
+        "lead": "مقدمة المقال الجديد.",
+        "category": str(category.pk),
+        "tags": "المغرب، بلجيكا",
+        "status": "review",
+        "comments_open": "on",
+        "cover_caption": "",
+        "cover_credit": "",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "1",
+        "sections-MAX_NUM_FORMS": "1000",
+        "sections-0-position": "0",
+        "sections-0-heading": "",
+        "sections-0-body": "<p>المقدمة</p>",
+        "sections-1-position": "1",
+        "sections-1-heading": "خطة عمل مشتركة",
+        "sections-1-body": "<p>نص<script>alert(1)</script></p><ul><li>بند</li></ul>",
+    }
+    data.update(overrides)
+    return data

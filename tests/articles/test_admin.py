@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
+from tests.helpers import admin_article_form as article_form
 from tests.helpers import make_article, make_category
 
 pytestmark = pytest.mark.django_db
@@ -19,33 +20,6 @@ ADD_URL = reverse("admin:articles_article_add")
 
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def article_form(category, **overrides):
-    """The article admin form as a browser posts it: one intro and one headed section."""
-    data = {
-        "title": "مقال جديد من غرفة التحرير",
-        "slug": "",
-        "lead": "مقدمة المقال الجديد.",
-        "category": str(category.pk),
-        "tags": "المغرب، بلجيكا",
-        "status": "review",
-        "comments_open": "on",
-        "cover_caption": "",
-        "cover_credit": "",
-        "sections-TOTAL_FORMS": "2",
-        "sections-INITIAL_FORMS": "0",
-        "sections-MIN_NUM_FORMS": "1",
-        "sections-MAX_NUM_FORMS": "1000",
-        "sections-0-position": "0",
-        "sections-0-heading": "",
-        "sections-0-body": "<p>المقدمة</p>",
-        "sections-1-position": "1",
-        "sections-1-heading": "خطة عمل مشتركة",
-        "sections-1-body": "<p>نص<script>alert(1)</script></p><ul><li>بند</li></ul>",
-    }
-    data.update(overrides)
-    return data
 
 
 def image_bytes(fmt="PNG", size=(40, 30)):
