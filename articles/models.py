@@ -71,7 +71,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """The article page: everything it shows but the related block."""
-        return self.select_related("category").prefetch_related("authors", "sections", "tags")
+        return self.select_related("category").prefetch_related("authors", "sections", "tags").defer(*SEARCH_FIELDS)
 
     def for_search(self):
         """Search results: cards plus the sections their snippets are cut from."""
@@ -206,9 +206,6 @@ class Article(models.Model):
         if not self.published_at or not self.updated_at:
             return False
         return (self.updated_at - self.published_at).total_seconds() > 15 * 60
-
-    def headed_sections(self):
-        return [section for section in self.sections.all() if section.heading]
 
 
 class Section(models.Model):
