@@ -14,6 +14,7 @@ from django_ckeditor_5.fields import CKEditor5Field
 from taggit.managers import TaggableManager
 
 from articles.html import clean_html
+from articles.images import ReencodedImageField
 from articles.validators import validate_image_file
 
 
@@ -119,7 +120,7 @@ class Article(models.Model):
         max_length=400,
         help_text=_("فقرة قصيرة بنص عادي تظهر في البطاقات ووصف الصفحة والخلاصات."),
     )
-    cover = models.ImageField(
+    cover = ReencodedImageField(
         _("صورة الغلاف"),
         upload_to="covers/%Y/%m/",
         blank=True,

@@ -1,17 +1,9 @@
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import F, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -19,7 +11,6 @@ from articles.metadata import article_json_ld, share_image_url
 from articles.models import Article, Category
 from articles.readership import article_view_record, most_read_articles
 from articles.services import related_articles
-from articles.validators import validate_image_file
 from comments.selectors import comment_block
 
 HOME_BLOCK_SIZE = 4
@@ -153,20 +144,3 @@ def article_context(article: Article) -> dict:
         "related": related_articles(article=article),
         **comment_block(article=article),
     }
-
-
-@require_POST
-def editor_image_upload(request):
-    """Image upload from CKEditor: staff only, a real image within the size bound."""
-    if not (request.user.is_active and request.user.is_staff):
-        return JsonResponse({"error": {"message": gettext("ليست لديك صلاحية رفع الصور.")}}, status=403)
-    upload = request.FILES.get("upload")
-    if upload is None:
-        return JsonResponse({"error": {"message": gettext("لم يصل أي ملف.")}}, status=400)
-    try:
-        validate_image_file(upload)
-    except ValidationError as error:
-        return JsonResponse({"error": {"message": " ".join(error.messages)}}, status=400)
-    extension = Path(upload.name).suffix.lower() or ".jpg"
-    name = default_storage.save(f"editor/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}", upload)
-    return JsonResponse({"url": default_storage.url(name)})

@@ -5,6 +5,7 @@ the safe ones (no debug, no wildcard host). `make run` and `make test` set what 
 need for local use explicitly.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -159,6 +160,17 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "articles.clients.client_address"
+
+# The client's address behind a front server (articles.clients): a header the front
+# server always sets, or the front servers' addresses so X-Forwarded-For can be read.
+CLIENT_IP_HEADER = env_str("DJANGO_CLIENT_IP_HEADER")
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
 
 # Language and time: Moroccan Arabic, Casablanca time.
 LANGUAGE_CODE = "ar-ma"
@@ -186,8 +198,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Bound for every uploaded image (cover and in-editor), in megabytes.
+# Bounds for every uploaded image (cover and in-editor): bytes on the wire, and pixels
+# once decoded (a small PNG can decode to gigabytes; 40 Mpx is a 7,700 x 5,200 photo).
 IMAGE_UPLOAD_MAX_MB = env_int("DJANGO_IMAGE_UPLOAD_MAX_MB", 5)
+IMAGE_MAX_MEGAPIXELS = env_int("DJANGO_IMAGE_MAX_MEGAPIXELS", 40)
 
 # Email
 EMAIL_BACKEND = env_str(

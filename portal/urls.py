@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from articles.views import editor_image_upload
+from articles.uploads import editor_image_upload, media_serve
 
 admin.site.site_header = "كواليس اليوم — غرفة التحرير"
 admin.site.site_title = "غرفة التحرير"
@@ -18,7 +17,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", media_serve),
     ]
 
 # Last: the articles app owns the root and the category slugs.
