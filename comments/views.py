@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.clients import client_address
 from articles.models import Article
 from articles.views import ArticleDetailView
 from comments.forms import CONSENT_TEXT, CommentForm
@@ -21,12 +22,6 @@ from comments.services import (
     sender_hash,
     stop_token_is_valid,
 )
-
-
-def _address(request) -> str:
-    # The address the connection came from. Behind a proxy, the front server must pass
-    # the client address here; X-Forwarded-For is not read because a client can forge it.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _over_limit(*, group: str, key: str, rate: str) -> int:
@@ -74,7 +69,7 @@ def comment_post(request, article_id: int):
     article = _public_article(article_id)
     if not comments_are_open(article=article):
         return render(request, "comments/closed.html", {"article": article}, status=403)
-    address = _address(request)
+    address = client_address(request)
     wait = _over_limit(
         group="comments:post:address", key=sender_hash(address=address), rate=settings.COMMENTS_RATE_PER_ADDRESS
     )
@@ -134,7 +129,7 @@ def comment_report_view(request, comment_id: int):
     comment = get_object_or_404(
         Comment.objects.select_related("article").filter(article__in=Article.objects.published()), pk=comment_id
     )
-    address = _address(request)
+    address = client_address(request)
     wait = _over_limit(
         group="comments:report:address", key=sender_hash(address=address), rate=settings.COMMENTS_RATE_REPORTS
     )

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.clients import client_address
 from newsletter import services
 from newsletter.forms import CONSENT_TEXT, SubscribeForm
 from newsletter.models import Subscriber
@@ -24,9 +25,8 @@ def subscribe(request):
         return render(request, "newsletter/subscribe.html", {"form": SubscribeForm()})
     limit = ratelimit.get_ratelimit(
         group="newsletter-subscribe",
-        key="ip",
+        key=client_address(request).encode(),
         rate=settings.NEWSLETTER_SUBSCRIBE_RATE,
-        request=request,
         action=ratelimit.Action.INCREASE,
     )
     form = SubscribeForm(request.POST)
