@@ -1,34 +1,25 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, register_converter
+from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from articles import discovery, feeds, views
+from articles import (
+    converters,  # noqa: F401 - registers <uslug:>, <id:>, <year:>, <month:>
+    discovery,
+    feeds,
+    views,
+)
 from articles.sitemaps import SITEMAPS, NewsSitemap
-
-
-class UnicodeSlugConverter:
-    # The built-in <slug:> converter rejects Arabic letters.
-    regex = r"[-\w]+"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("article/<int:pk>/", views.ArticleDetailView.as_view(), name="detail-short"),
-    path("article/<int:pk>/<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("article/<id:pk>/", views.ArticleDetailView.as_view(), name="detail-short"),
+    path("article/<id:pk>/<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<str:username>/", views.AuthorView.as_view(), name="author"),
     path("search/", discovery.SearchView.as_view(), name="search"),
-    path("archive/<int:year>/", discovery.YearArchiveView.as_view(), name="archive-year"),
-    path("archive/<int:year>/<int:month>/", discovery.MonthArchiveView.as_view(), name="archive-month"),
+    path("archive/<year:year>/", discovery.YearArchiveView.as_view(), name="archive-year"),
+    path("archive/<year:year>/<month:month>/", discovery.MonthArchiveView.as_view(), name="archive-month"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("<uslug:slug>/feed/", feeds.CategoryArticlesFeed(), name="category-feed"),
     path("robots.txt", discovery.robots_txt, name="robots"),

@@ -1,11 +1,12 @@
 from django.urls import path
 
+from articles import converters  # noqa: F401 - registers <id:>
 from comments import views
 
 app_name = "comments"
 urlpatterns = [
-    path("post/<int:article_id>/", views.comment_post, name="post"),
-    path("reply/<int:comment_id>/", views.comment_reply, name="reply"),
-    path("report/<int:comment_id>/", views.comment_report_view, name="report"),
+    path("post/<id:article_id>/", views.comment_post, name="post"),
+    path("reply/<id:comment_id>/", views.comment_reply, name="reply"),
+    path("report/<id:comment_id>/", views.comment_report_view, name="report"),
     path("stop/<str:token>/", views.notifications_stop_view, name="stop"),
 ]

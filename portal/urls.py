@@ -8,6 +8,9 @@ admin.site.site_header = "كواليس اليوم — غرفة التحرير"
 admin.site.site_title = "غرفة التحرير"
 admin.site.index_title = "إدارة الموقع"
 
+# Bad requests answer in Arabic without reading the request body again.
+handler400 = "articles.middleware.bad_request_view"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("editor/image-upload/", editor_image_upload, name="editor-image-upload"),
