@@ -21,7 +21,7 @@ RUN_ENV := DJANGO_DEBUG=0 \
 
 # Values for tests: no HTTPS redirect for the test client, mail kept in memory.
 TEST_ENV := DJANGO_DEBUG=0 \
-	DJANGO_SECRET_KEY=tests-only-not-a-secret \
+	DJANGO_SECRET_KEY=tests-only-not-a-secret-but-long-enough-for-the-50-character-rule \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_HTTPS=0 \
 	DJANGO_SITE_URL=http://testserver

@@ -54,3 +54,22 @@ def test_language_and_time_zone(settings):
     assert ("ar-ma", settings.LANGUAGES[0][1]) in settings.LANGUAGES
     assert settings.TIME_ZONE == "Africa/Casablanca" and settings.USE_TZ
     assert settings.TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING is False
+
+
+def test_without_debug_a_short_secret_key_is_refused():
+    code, output = load_settings(DJANGO_SECRET_KEY="s" * 49, DJANGO_ALLOWED_HOSTS="news.example.ma")
+    assert code != 0 and "at least 50 characters" in output
+
+
+def test_hsts_preload_is_asked_for_only_by_its_own_setting():
+    script = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD, settings.SECURE_HSTS_SECONDS > 0)"
+    env = {**BASE_ENV, "DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "news.example.ma", "DJANGO_HTTPS": "1"}
+    run = lambda **extra: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", script],
+        env={**env, **extra},
+        capture_output=True,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+    ).stdout.strip()
+    assert run() == "False True"
+    assert run(DJANGO_HSTS_PRELOAD="1") == "True True"
