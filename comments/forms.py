@@ -1,8 +1,10 @@
 import re
+import secrets
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,17 +32,32 @@ def clean_reader_text(text: str) -> str:
 
 
 def sign_started(at=None) -> str:
-    """The hidden "form shown at" value: a signed timestamp the reader cannot forge."""
-    return signing.dumps((at or timezone.now()).timestamp(), salt=STARTED_SALT)
+    """The hidden "form shown at" value: a signed timestamp and a one-time nonce the reader cannot forge."""
+    return signing.dumps([(at or timezone.now()).timestamp(), secrets.token_urlsafe(12)], salt=STARTED_SALT)
+
+
+def _read_started(started: str) -> tuple[float, str] | None:
+    """(seconds since the form was shown, its nonce); None if the value was forged or is missing."""
+    try:
+        shown_at, nonce = signing.loads(started, salt=STARTED_SALT)
+        return timezone.now().timestamp() - float(shown_at), str(nonce)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
 
 
 def seconds_since(started: str) -> float | None:
     """Seconds since a `sign_started` value was made; None if it was forged or is missing."""
-    try:
-        shown_at = float(signing.loads(started, salt=STARTED_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return timezone.now().timestamp() - shown_at
+    read = _read_started(started)
+    return read[0] if read else None
+
+
+def started_claim(started: str) -> bool:
+    """Use up a form's one-time value: True the first time, False for every replay of it."""
+    read = _read_started(started)
+    if read is None:
+        return False
+    # Kept a little longer than the value is valid, so a replay can never find it gone.
+    return cache.add(f"comments:form-used:{read[1]}", 1, timeout=settings.COMMENTS_FORM_MAX_AGE + 3600)
 
 
 class ReaderTextField(forms.CharField):
@@ -124,3 +141,14 @@ class CommentForm(forms.Form):
             return True
         elapsed = seconds_since(self.data.get("started") or "")
         return elapsed is None or elapsed < settings.COMMENTS_MIN_FILL_SECONDS
+
+    def clean(self):
+        cleaned = super().clean()
+        elapsed = seconds_since(self.data.get("started") or "")
+        if elapsed is not None and elapsed > settings.COMMENTS_FORM_MAX_AGE:
+            # A reader who left the page open for long is no bot: they send it once more,
+            # with everything they typed, under a fresh value.
+            self.data = self.data.copy()
+            self.data["started"] = sign_started()
+            raise ValidationError(_("انتهت مهلة هذه الصفحة. راجع تعليقك ثم أرسله مرة أخرى."), code="form_expired")
+        return cleaned

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.clients import client_address
 from articles.models import Article
 from articles.views import ArticleDetailView
-from comments.forms import CONSENT_TEXT, CommentForm
+from comments.forms import CONSENT_TEXT, CommentForm, started_claim
 from comments.models import Comment
 from comments.services import (
     comment_report,
@@ -87,6 +87,10 @@ def comment_post(request, article_id: int):
             form.data["parent"] = ""
         reply_to = form.cleaned_data.get("parent")
         return _article_page(request, article=article, form=form, reply_to=reply_to, status=400)
+    if not started_claim(form.data.get("started") or ""):
+        # The same signed form value sent again: a script replaying one page. Same silence.
+        messages.success(request, _awaits_review(), extra_tags="comments")
+        return _back_to_comments(article)
     data = form.cleaned_data
     wait = _over_limit(
         group="comments:post:email", key=data["email"].strip().lower(), rate=settings.COMMENTS_RATE_PER_EMAIL

@@ -344,6 +344,8 @@ COMMENTS_AUTO_APPROVE_AFTER = env_int("DJANGO_COMMENTS_AUTO_APPROVE_AFTER", 3)  
 COMMENTS_REPORT_THRESHOLD = env_int("DJANGO_COMMENTS_REPORT_THRESHOLD", 3)  # distinct readers
 COMMENTS_MAX_LINKS = env_int("DJANGO_COMMENTS_MAX_LINKS", 2)  # more links: held as spam
 COMMENTS_MIN_FILL_SECONDS = env_int("DJANGO_COMMENTS_MIN_FILL_SECONDS", 3)
+# The hidden "form shown at" value is good for one comment, within this many seconds.
+COMMENTS_FORM_MAX_AGE = env_int("DJANGO_COMMENTS_FORM_MAX_AGE", 6 * 3600)
 # Words compared after Arabic normalization (articles.text.normalize_arabic), comma-separated.
 COMMENTS_BLOCKED_WORDS = env_list("DJANGO_COMMENTS_BLOCKED_WORDS", "كازينو,قمار,viagra,casino")
 # django-fast-ratelimit rates ("5/10m"); empty turns a limit off.

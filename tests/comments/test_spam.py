@@ -53,6 +53,29 @@ class TestBotTraps:
         assert list(Comment.objects.values_list("body", flat=True)) == ["كتبت بتأن"]
 
 
+    def test_one_signed_form_value_is_good_for_one_comment_only(self, client, article):
+        started = sign_started(at=timezone.now() - timedelta(minutes=1))
+        for n in range(5):  # a script replaying the value of one page it fetched
+            response = post(client, article, started=started, email=f"bot{n}@example.ma", body=f"رسالة رقم {n}")
+            assert AWAITS_REVIEW in response.content.decode()  # the replays learn nothing
+        assert list(Comment.objects.values_list("body", flat=True)) == ["رسالة رقم 0"]
+
+    def test_a_form_left_open_too_long_comes_back_with_the_text_and_a_fresh_value(self, client, article, settings):
+        settings.COMMENTS_FORM_MAX_AGE = 6 * 3600
+        old = sign_started(at=timezone.now() - timedelta(hours=7))
+        response = post(client, article, started=old, body="تعليق كتبته صباحا")
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "انتهت مهلة هذه الصفحة" in page
+        assert "تعليق كتبته صباحا" in page  # nothing the reader typed is lost
+        fresh = page.split('name="started" value="')[1].split('"')[0]
+        assert fresh != old
+        assert not Comment.objects.exists()
+        with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+            post(client, article, started=fresh, body="تعليق كتبته صباحا")
+        assert list(Comment.objects.values_list("body", flat=True)) == ["تعليق كتبته صباحا"]
+
+
 class TestHeldAsSpam:
     def test_more_than_two_links_hold_a_comment_as_spam(self, client, article):
         body = "اشتر الآن http://a.example و https://b.example و www.c.example"
