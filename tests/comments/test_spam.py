@@ -52,7 +52,6 @@ class TestBotTraps:
             post(client, article, started=started, body="كتبت بتأن")
         assert list(Comment.objects.values_list("body", flat=True)) == ["كتبت بتأن"]
 
-
     def test_one_signed_form_value_is_good_for_one_comment_only(self, client, article):
         started = sign_started(at=timezone.now() - timedelta(minutes=1))
         for n in range(5):  # a script replaying the value of one page it fetched
