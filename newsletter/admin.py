@@ -27,13 +27,19 @@ CSV_COLUMNS = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(subscriber, attribute):
     value = getattr(subscriber, attribute)
     if callable(value):
         value = value()
     if hasattr(value, "isoformat"):
         value = timezone.localtime(value).isoformat(timespec="seconds")
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    # A spreadsheet runs a cell that starts like a formula ("=HYPERLINK(...)" typed into
+    # the signup form): an apostrophe makes it plain text again.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @admin.register(Subscriber)

@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -49,6 +51,17 @@ class TestSubscribersAdmin:
         assert content.startswith("\ufeffالبريد الإلكتروني,الحالة,الإيقاع")
         assert "amina@example.ma,مؤكَّد," in content
         assert "other@example.ma" not in content
+
+    def test_csv_export_cells_never_run_as_spreadsheet_formulas(self, editor_client):
+        hostile = make_subscriber("=1+2@evil.ma", source_page="@SUM(A1:A9)")
+        plain = make_subscriber("amina@example.ma", source_page="/article/5/")
+        response = editor_client.post(SUBSCRIBERS, {"action": "export_csv", "_selected_action": [hostile.pk, plain.pk]})
+        rows = {row[0]: row for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
+        assert "'=1+2@evil.ma" in rows and rows["'=1+2@evil.ma"][-1] == "'@SUM(A1:A9)"
+        assert rows["amina@example.ma"][-1] == "/article/5/"  # ordinary values are left as they are
+        for row in rows.values():
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
     def test_journalists_and_bare_staff_cannot_see_the_list(self, client, journalist, staff_without_permission):
         make_subscriber()
