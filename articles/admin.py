@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -68,7 +68,13 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors")
+        queryset = super().get_queryset(request).prefetch_related("authors")
+        if can_publish(request.user):
+            return queryset
+        # A scoop stays with its author until it is published: other journalists never see
+        # another's draft or article in review, in the list, the autocomplete or by its id.
+        mine = Article.objects.filter(authors=request.user).values("pk")
+        return queryset.filter(Q(status=Article.Status.PUBLISHED) | Q(pk__in=mine))
 
     @admin.display(description=_("الكتّاب"))
     def author_names(self, obj):
@@ -158,7 +164,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, pk):
         """The article as it will look once published, for the newsroom only."""
-        article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        visible = self.get_queryset(request).values("pk")  # a journalist previews only what they may see
+        article = get_object_or_404(Article.objects.for_detail().filter(pk__in=visible), pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         context = {"article": article, "preview": True, **article_context(article)}

@@ -89,7 +89,10 @@ class CategoryView(ArticleListView):
 
 class TagView(ArticleListView):
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag only drafts carry is not public yet: it would announce what is coming.
+        self.tag = get_object_or_404(
+            Tag.objects.filter(pk__in=Article.objects.published().values("tags")), slug=self.kwargs["slug"]
+        )
         return Article.objects.for_listing().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -98,7 +101,12 @@ class TagView(ArticleListView):
 
 class AuthorView(ArticleListView):
     def get_queryset(self):
-        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"], is_active=True)
+        # Only people with a published article have a page: no list of login names.
+        self.author = get_object_or_404(
+            get_user_model().objects.filter(pk__in=Article.objects.published().values("authors")),
+            username=self.kwargs["username"],
+            is_active=True,
+        )
         return Article.objects.for_listing().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
