@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -26,48 +26,65 @@ logger = logging.getLogger(__name__)
 def subscription_request(*, email: str, rhythm: str, consent_text: str, source_page: str = "") -> None:
     """Ask for a subscription; sends a confirmation unless one went out recently.
 
-    Answers nothing: whether the address was new, pending or confirmed must not show.
+    Answers nothing: whether the address was new, pending or confirmed must not show,
+    not even in how long the request takes. So every path does the same work: one
+    locked read, one write, one task queued; the task decides whether a mail goes out.
     """
     email = email.strip().lower()
     now = timezone.now()
+    interval = timedelta(seconds=settings.NEWSLETTER_CONFIRM_RESEND_INTERVAL)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().with_email(email).first()
+        send = True
         if subscriber is None:
             try:
                 with transaction.atomic():
                     subscriber = Subscriber.objects.create(
-                        email=email, rhythm=rhythm, consent_at=now, consent_text=consent_text, source_page=source_page
+                        email=email,
+                        rhythm=rhythm,
+                        consent_at=now,
+                        consent_text=consent_text,
+                        source_page=source_page,
+                        confirmation_sent_at=now,
                     )
             except IntegrityError:
                 # Someone joined with the same address a moment ago: treat it as theirs.
                 return
         elif subscriber.status == Subscriber.Status.CONFIRMED:
-            return
+            # Nothing changes for a confirmed reader (a stranger may not change their
+            # rhythm), but the row is written all the same, as on the other paths.
+            Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=F("confirmation_sent_at"))
+            send = False
         else:
             # Pending, unsubscribed or bounced: a fresh request, confirmed again.
-            subscriber.status = Subscriber.Status.PENDING
-            subscriber.rhythm = rhythm
-            subscriber.consent_at = now
-            subscriber.consent_text = consent_text
-            subscriber.source_page = source_page
-            subscriber.save(update_fields=["status", "rhythm", "consent_at", "consent_text", "source_page"])
-        interval = timedelta(seconds=settings.NEWSLETTER_CONFIRM_RESEND_INTERVAL)
-        if subscriber.confirmation_sent_at and subscriber.confirmation_sent_at > now - interval:
-            return
-        subscriber.confirmation_sent_at = now
-        subscriber.save(update_fields=["confirmation_sent_at"])
+            recently = bool(subscriber.confirmation_sent_at and subscriber.confirmation_sent_at > now - interval)
+            send = not recently
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                status=Subscriber.Status.PENDING,
+                rhythm=rhythm,
+                consent_at=now,
+                consent_text=consent_text,
+                source_page=source_page,
+                confirmation_sent_at=subscriber.confirmation_sent_at if recently else now,
+            )
         subscriber_id = subscriber.pk
-        transaction.on_commit(lambda: _enqueue_confirmation(subscriber_id))
+        transaction.on_commit(lambda: _enqueue_confirmation(subscriber_id, send))
 
 
-def _enqueue_confirmation(subscriber_id: int) -> None:
+def _enqueue_confirmation(subscriber_id: int, send: bool) -> None:
     from newsletter.tasks import send_confirmation
 
-    send_confirmation.enqueue(subscriber_id)
+    send_confirmation.enqueue(subscriber_id, send)
 
 
-def confirmation_send(*, subscriber_id: int) -> None:
-    """Mail the confirmation link to a still-pending subscriber."""
+def confirmation_send(*, subscriber_id: int, send: bool = True) -> None:
+    """Mail the confirmation link to a still-pending subscriber.
+
+    `send` is False for a request that needed no mail (a confirmed reader, or one who
+    got a confirmation moments ago): it was queued only so every request costs the same.
+    """
+    if not send:
+        return
     subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.PENDING).first()
     if subscriber is not None:
         confirmation_message(subscriber).send()

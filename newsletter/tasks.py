@@ -9,8 +9,8 @@ from newsletter import services
 
 
 @task()
-def send_confirmation(subscriber_id: int) -> None:
-    services.confirmation_send(subscriber_id=subscriber_id)
+def send_confirmation(subscriber_id: int, send: bool = True) -> None:
+    services.confirmation_send(subscriber_id=subscriber_id, send=send)
 
 
 @task()

@@ -162,3 +162,48 @@ class TestBadInput:
         assert response.status_code == 429
         assert "محاولات كثيرة" in response.content.decode()
         assert not Subscriber.objects.filter(email="r9@example.ma").exists()
+
+
+SAVEPOINTS = {"SAVEPOINT", "RELEASE"}
+
+
+class TestSignupCostsTheSameForEveryAddress:
+    """How long a signup takes must not tell whether an address is already on the list."""
+
+    def queries_for(self, email):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from newsletter.services import subscription_request
+
+        with CaptureQueriesContext(connection) as queries, committed():
+            subscription_request(email=email, rhythm="daily", consent_text="نعم", source_page="/")
+        verbs = [query["sql"].split()[0] for query in queries.captured_queries]
+        # Savepoints cost next to nothing; a row written is a row written, new or not.
+        return [{"INSERT": "WRITE", "UPDATE": "WRITE"}.get(verb, verb) for verb in verbs if verb not in SAVEPOINTS]
+
+    def test_new_pending_recent_confirmed_and_unsubscribed_addresses_do_the_same_work(self):
+        make_subscriber("confirmed@example.ma")
+        make_subscriber("left@example.ma", status=Subscriber.Status.UNSUBSCRIBED)
+        make_subscriber("waiting@example.ma", status=Subscriber.Status.PENDING)
+        self.queries_for("recent@example.ma")  # a confirmation has just gone out to this one
+        shapes = {
+            email: self.queries_for(email)
+            for email in [
+                "new@example.ma",
+                "confirmed@example.ma",
+                "left@example.ma",
+                "waiting@example.ma",
+                "recent@example.ma",
+            ]
+        }
+        # Each is one locked read, one write of the subscriber's row and one queued task.
+        assert all(shape == ["SELECT", "WRITE", "WRITE"] for shape in shapes.values()), shapes
+
+    def test_only_those_who_need_it_get_a_confirmation(self, client):
+        make_subscriber("confirmed@example.ma")
+        for email in ["confirmed@example.ma", "new@example.ma", "new@example.ma"]:
+            assert join(client, email=email).status_code == 302
+        run_tasks()
+        # The confirmed reader gets nothing; the new one a single mail despite asking twice.
+        assert [message.to for message in mail.outbox] == [["new@example.ma"]]
