@@ -1,11 +1,9 @@
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -35,20 +33,6 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-def _approved_comment_count():
-    # The comments app depends on this one, so its model is looked up late. A subquery,
-    # not Count(), so it never multiplies with other joins a listing adds.
-    comment = apps.get_model("comments", "Comment")
-    counts = (
-        comment.objects.filter(article=OuterRef("pk"), status="approved")
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
-
-
 # Large columns only search reads; pages listing articles never load them.
 SEARCH_FIELDS = ("search_document", "search_vector")
 
@@ -64,7 +48,6 @@ class ArticleQuerySet(models.QuerySet):
             self.published()
             .select_related("category")
             .prefetch_related("authors")
-            .annotate(comment_count=_approved_comment_count())
             .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
@@ -161,6 +144,9 @@ class Article(models.Model):
     # words of the article for search, and on PostgreSQL their weighted tsvector.
     search_document = models.TextField(_("نص البحث"), blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Kept exact by the comments app's services (one recount per change), so a card
+    # shows its approved-comment count without a query into another app's table.
+    comment_count = models.PositiveIntegerField(_("عدد التعليقات المنشورة"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
