@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Category, Section
+from articles.pages import article_page_context
 from articles.services import article_search_index_update
-from articles.views import article_context
 
 EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "is_breaking", "authors")
 
@@ -161,7 +161,7 @@ class ArticleAdmin(admin.ModelAdmin):
         article = get_object_or_404(Article.objects.for_detail(), pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        context = {"article": article, "preview": True, **article_context(article)}
+        context = article_page_context(request=request, article=article, preview=True)
         response = TemplateResponse(request, "articles/detail.html", context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response

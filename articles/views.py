@@ -15,12 +15,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles.metadata import article_json_ld, share_image_url
 from articles.models import Article, Category
+from articles.pages import article_page_context
 from articles.readership import article_view_record, most_read_articles
-from articles.services import related_articles
 from articles.validators import validate_image_file
-from comments.selectors import comment_block
 
 HOME_BLOCK_SIZE = 4
 HOME_BLOCK_WINDOW = 400
@@ -133,26 +131,8 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(article_context(self.object))
-        share_image = share_image_url(self.object, self.request)
-        context.update(
-            share_image=share_image,
-            json_ld=article_json_ld(self.object, self.request, image=share_image),
-            most_read=most_read_articles(),
-        )
+        context.update(article_page_context(request=self.request, article=self.object))
         return context
-
-
-def article_context(article: Article) -> dict:
-    """What the article template needs beyond the article: shared by the page and the preview."""
-    sections = list(article.sections.all())
-    headed = [section for section in sections if section.heading]
-    return {
-        "sections": sections,
-        "toc": headed if len(headed) >= 3 else [],
-        "related": related_articles(article=article),
-        **comment_block(article=article),
-    }
 
 
 @require_POST
