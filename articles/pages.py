@@ -12,12 +12,12 @@ runs, so the template causes no query of its own.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from articles.metadata import article_json_ld, share_image_url
 from articles.models import Article
 from articles.readership import most_read_articles
-from articles.services import related_articles
 
 TOC_MIN_HEADINGS = 3
 
@@ -54,7 +54,9 @@ def article_page_context(
         "preview": preview,
         "sections": sections,
         "toc": headed if len(headed) >= TOC_MIN_HEADINGS else [],
-        "related": related_articles(article=article),
+        "related": list(
+            Article.objects.published().for_listing().related_to(article, count=settings.RELATED_ARTICLES_COUNT)
+        ),
         "most_read": most_read_articles(),
         "article_blocks": [],
     }

@@ -5,8 +5,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import F, Subquery, Window
-from django.db.models.functions import RowNumber
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -44,11 +42,11 @@ class HomeView(ArticleListView):
     template_name = "articles/home.html"
 
     def get_queryset(self):
-        return Article.objects.for_listing()
+        return Article.objects.published().for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        listing = Article.objects.for_listing()
+        listing = Article.objects.published().for_listing()
         context["breaking"] = list(listing.filter(is_breaking=True)[:5])
         context["featured"] = list(listing.filter(is_featured=True)[:3])
         context["category_blocks"] = self._category_blocks()
@@ -56,21 +54,8 @@ class HomeView(ArticleListView):
         return context
 
     def _category_blocks(self):
-        # One query for every category block: the newest few of each category, ranked
-        # among the most recent articles only so the cost does not grow with the archive
-        # (a category silent for that long has no block on the home page).
-        recent = Article.objects.published().order_by("-published_at", "-id").values("pk")[:HOME_BLOCK_WINDOW]
         newest = (
-            Article.objects.for_listing()
-            .filter(pk__in=Subquery(recent))
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("category_id"),
-                    order_by=[F("published_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(rank__lte=HOME_BLOCK_SIZE)
+            Article.objects.published().for_listing().newest_by_category(size=HOME_BLOCK_SIZE, window=HOME_BLOCK_WINDOW)
         )
         by_category = {}
         for article in newest:
@@ -83,7 +68,7 @@ class HomeView(ArticleListView):
 class CategoryView(ArticleListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return Article.objects.for_listing().filter(category=self.category)
+        return Article.objects.published().for_listing().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -97,7 +82,7 @@ class CategoryView(ArticleListView):
 class TagView(ArticleListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.for_listing().filter(tags=self.tag)
+        return Article.objects.published().for_listing().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=f"#{self.tag.name}", **kwargs)
@@ -106,7 +91,7 @@ class TagView(ArticleListView):
 class AuthorView(ArticleListView):
     def get_queryset(self):
         self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"], is_active=True)
-        return Article.objects.for_listing().filter(authors=self.author)
+        return Article.objects.published().for_listing().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
         name = self.author.get_full_name() or self.author.get_username()
