@@ -218,6 +218,7 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
+                violation_error_message=_("لا يُنشر مقال دون تاريخ نشر."),
             ),
         ]
         indexes = [models.Index(fields=["status", "published_at"])]
@@ -228,8 +229,6 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -278,6 +277,7 @@ class Section(models.Model):
                 fields=["article", "anchor"],
                 condition=~Q(anchor=""),
                 name="section_anchor_unique_per_article",
+                violation_error_message=_("هذه المرساة مستعملة في فقرة أخرى من المقال نفسه."),
             ),
         ]
 
@@ -314,7 +314,11 @@ class ArticleDailyViews(models.Model):
         verbose_name = _("قراءات يومية")
         verbose_name_plural = _("القراءات اليومية")
         constraints = [
-            models.UniqueConstraint(fields=["article", "day"], name="article_daily_views_unique"),
+            models.UniqueConstraint(
+                fields=["article", "day"],
+                name="article_daily_views_unique",
+                violation_error_message=_("قراءات هذا المقال في هذا اليوم مسجلة من قبل."),
+            ),
         ]
         indexes = [models.Index(fields=["day"])]
 

@@ -31,14 +31,6 @@ def test_drafts_and_articles_in_review_are_never_published():
     assert not draft.is_public and not review.is_public
 
 
-def test_publishing_without_a_date_publishes_now():
-    with time_machine.travel(datetime(2025, 3, 1, 9, 0, tzinfo=CASABLANCA), tick=False):
-        article = make_article(status=Article.Status.DRAFT)
-        article.status = Article.Status.PUBLISHED
-        article.save()
-        assert article.published_at == timezone.now()
-
-
 def test_database_refuses_a_published_article_without_date():
     article = make_article()
     with pytest.raises(IntegrityError):
