@@ -308,6 +308,9 @@ class TestReports:
         comment.refresh_from_db()
         assert comment.status == Comment.Status.PENDING
         assert "تعليق مسيء" not in page(client, article)
+        # Nor is it counted on the article's card any more.
+        listing = client.get(reverse("articles:category", args=[article.category.slug])).content.decode()
+        assert f'href="{article.get_absolute_url()}#comments"' not in listing
 
     def test_reporting_needs_post(self, client, article):
         comment = make_comment(article)
