@@ -4,7 +4,6 @@ from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
@@ -36,7 +35,7 @@ class SearchView(ArticleListView):
     def get_queryset(self):
         if self.parsed is None:
             return Article.objects.none()
-        return search_queryset(Article.objects.for_search(), self.parsed)
+        return search_queryset(Article.objects.published().for_search(), self.parsed)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -70,18 +69,13 @@ class YearArchiveView(ArticleListView):
         self.year = self.kwargs["year"]
         if not 1 <= self.year <= 9999:
             raise Http404
-        return Article.objects.for_listing().filter(published_at__year=self.year)
+        return Article.objects.published().for_listing().filter(published_at__year=self.year)
 
     def get_context_data(self, **kwargs):
-        months = (
-            Article.objects.published()
-            .filter(published_at__year=self.year)
-            .datetimes("published_at", "month", tzinfo=timezone.get_current_timezone())
-        )
         return super().get_context_data(
             heading=gettext("أرشيف سنة %(year)d") % {"year": self.year},
             year=self.year,
-            months=[moment.date() for moment in months],
+            months=Article.objects.published().archive_months(year=self.year),
             **kwargs,
         )
 
@@ -96,8 +90,10 @@ class MonthArchiveView(ArticleListView):
             self.month = date(self.kwargs["year"], self.kwargs["month"], 1)
         except ValueError:
             raise Http404 from None
-        return Article.objects.for_listing().filter(
-            published_at__year=self.month.year, published_at__month=self.month.month
+        return (
+            Article.objects.published()
+            .for_listing()
+            .filter(published_at__year=self.month.year, published_at__month=self.month.month)
         )
 
     def get_context_data(self, **kwargs):

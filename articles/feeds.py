@@ -50,7 +50,7 @@ class LatestArticlesFeed(Feed):
         return FeedSource(base=self_link.rstrip("/"), category=None)
 
     def items(self, obj):
-        return _with_base(Article.objects.for_feed()[:FEED_SIZE], obj.base)
+        return _with_base(Article.objects.published().for_feed()[:FEED_SIZE], obj.base)
 
     def item_title(self, item):
         return item.title
@@ -112,4 +112,4 @@ class CategoryArticlesFeed(LatestArticlesFeed):
         return obj.category.description or _("آخر مقالات القسم.")
 
     def items(self, obj):
-        return _with_base(Article.objects.for_feed().filter(category=obj.category)[:FEED_SIZE], obj.base)
+        return _with_base(Article.objects.published().for_feed().filter(category=obj.category)[:FEED_SIZE], obj.base)

@@ -1,11 +1,10 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -36,36 +35,26 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
-def _approved_comment_count():
-    # The comments app depends on this one, so its model is looked up late. A subquery,
-    # not Count(), so it never multiplies with other joins a listing adds.
-    comment = apps.get_model("comments", "Comment")
-    counts = (
-        comment.objects.filter(article=OuterRef("pk"), status="approved")
-        .order_by()
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
-
-
 # Large columns only search reads; pages listing articles never load them.
 SEARCH_FIELDS = ("search_document", "search_vector")
 
 
+RELATED_WINDOW = 1000  # "see also" ranks the hand-picked and this many newest articles
+
+
 class ArticleQuerySet(models.QuerySet):
+    # The one visibility rule is published(); the other methods only shape a read, so a
+    # call site says both: Article.objects.published().for_listing().
+
     def published(self):
         """Articles the public may see: published and whose time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """Cards on the home, category, tag and author pages."""
+        """Cards on the home, category, tag, author and archive pages, newest first."""
         return (
-            self.published()
-            .select_related("category")
+            self.select_related("category")
             .prefetch_related("authors")
-            .annotate(comment_count=_approved_comment_count())
             .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
@@ -76,26 +65,77 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_search(self):
         """Search results: cards plus the sections their snippets are cut from."""
-        return self.published().select_related("category").prefetch_related("authors", "sections").defer(*SEARCH_FIELDS)
+        return self.select_related("category").prefetch_related("authors", "sections").defer(*SEARCH_FIELDS)
 
     def for_feed(self):
         """RSS items: newest first, with authors and tags for the item fields."""
         return (
-            self.published()
-            .select_related("category")
+            self.select_related("category")
             .prefetch_related("authors", "tags")
             .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
 
+    def related_to(self, article: "Article", *, count: int):
+        """The «شاهد أيضا» block: hand-picked first, then by shared tags, category, recency.
+
+        Never `article` itself; only rows of this queryset (so call it on published()).
+        One query plus the prefetches, whatever the size of the archive: candidates are
+        the hand-picked and the RELATED_WINDOW newest. `article.tags` should be prefetched.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        hand_picked = Article.see_also.through.objects.filter(from_article_id=article.pk, to_article_id=OuterRef("pk"))
+        shared_tags = (
+            Count("tags", filter=Q(tags__id__in=tag_ids), distinct=True)
+            if tag_ids
+            else Value(0, output_field=IntegerField())
+        )
+        recent = self.order_by("-published_at", "-id").values("pk")[:RELATED_WINDOW]
+        return (
+            self.exclude(pk=article.pk)
+            .filter(Q(pk__in=Subquery(recent)) | Q(Exists(hand_picked)))
+            .annotate(
+                hand_picked=Exists(hand_picked),
+                shared_tags=shared_tags,
+                same_category=Case(When(category_id=article.category_id, then=1), default=0),
+            )
+            .order_by("-hand_picked", "-shared_tags", "-same_category", "-published_at", "-id")[:count]
+        )
+
+    def newest_by_category(self, *, size: int, window: int):
+        """The home's category blocks: each category's `size` newest among the `window` newest, one query.
+
+        Ranking only the newest `window` keeps the cost flat as the archive grows (a
+        category silent for that long has no block). Each row carries its `rank`.
+        """
+        recent = self.order_by("-published_at", "-id").values("pk")[:window]
+        return (
+            self.filter(pk__in=Subquery(recent))
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("category_id"),
+                    order_by=[F("published_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=size)
+        )
+
+    def archive_months(self, *, year: int) -> list[date]:
+        """The months of `year` that have an article, as first days, in Casablanca time (one query)."""
+        months = self.filter(published_at__year=year).datetimes(
+            "published_at", "month", tzinfo=timezone.get_current_timezone()
+        )
+        return [moment.date() for moment in months]
+
     def most_read(self, *, days: int, count: int):
-        """The «الأكثر قراءة» block: most viewed in the last `days` days, one query."""
+        """The «الأكثر قراءة» block: most viewed in the last `days` days, with categories, one query."""
         since = timezone.localdate() - timedelta(days=days - 1)
         return (
-            self.published()
-            .filter(daily_views__day__gte=since)
+            self.filter(daily_views__day__gte=since)
             .annotate(recent_views=Sum("daily_views__count"))
             .filter(recent_views__gt=0)
+            .select_related("category")
             .defer(*SEARCH_FIELDS)
             .order_by("-recent_views", "-published_at", "-id")[:count]
         )
@@ -162,6 +202,9 @@ class Article(models.Model):
     # words of the article for search, and on PostgreSQL their weighted tsvector.
     search_document = models.TextField(_("نص البحث"), blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Kept exact by the comments app's services (one recount per change), so a card
+    # shows its approved-comment count without a query into another app's table.
+    comment_count = models.PositiveIntegerField(_("عدد التعليقات المنشورة"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -176,6 +219,7 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_date",
+                violation_error_message=_("لا يُنشر مقال دون تاريخ نشر."),
             ),
         ]
         indexes = [models.Index(fields=["status", "published_at"])]
@@ -186,8 +230,6 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -236,6 +278,7 @@ class Section(models.Model):
                 fields=["article", "anchor"],
                 condition=~Q(anchor=""),
                 name="section_anchor_unique_per_article",
+                violation_error_message=_("هذه المرساة مستعملة في فقرة أخرى من المقال نفسه."),
             ),
         ]
 
@@ -272,7 +315,11 @@ class ArticleDailyViews(models.Model):
         verbose_name = _("قراءات يومية")
         verbose_name_plural = _("القراءات اليومية")
         constraints = [
-            models.UniqueConstraint(fields=["article", "day"], name="article_daily_views_unique"),
+            models.UniqueConstraint(
+                fields=["article", "day"],
+                name="article_daily_views_unique",
+                violation_error_message=_("قراءات هذا المقال في هذا اليوم مسجلة من قبل."),
+            ),
         ]
         indexes = [models.Index(fields=["day"])]
 

@@ -158,4 +158,4 @@ def _fold_day(day: date) -> int:
 
 def most_read_articles() -> list[Article]:
     """The «الأكثر قراءة» list shown on the home and article pages (one query)."""
-    return list(Article.objects.most_read(days=MOST_READ_DAYS, count=MOST_READ_COUNT).select_related("category"))
+    return list(Article.objects.published().most_read(days=MOST_READ_DAYS, count=MOST_READ_COUNT))

@@ -1,42 +1,17 @@
-from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+"""Writes to articles: saving, publishing and the search index they keep current."""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles.html import html_to_text
 from articles.models import Article, Section
 from articles.search import build_search_texts, search_vector_expression, uses_full_text
-
-RELATED_WINDOW = 1000  # "see also" ranks the hand-picked and this many newest articles
-
-
-def related_articles(*, article: Article, count: int | None = None) -> list[Article]:
-    """The "شاهد أيضا" list: hand-picked first, then by shared tags, category, recency.
-
-    Never the article itself, never an article the public cannot see. One query plus
-    the authors prefetch, whatever the size of the archive; `article.tags` should be
-    prefetched.
-    """
-    count = count or settings.RELATED_ARTICLES_COUNT
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    hand_picked = Article.see_also.through.objects.filter(from_article_id=article.pk, to_article_id=OuterRef("pk"))
-    shared_tags = (
-        Count("tags", filter=Q(tags__id__in=tag_ids), distinct=True)
-        if tag_ids
-        else Value(0, output_field=IntegerField())
-    )
-    # Candidates: the hand-picked ones and the most recent articles, so the cost of the
-    # ranking stays bounded however large the archive grows.
-    recent = Article.objects.published().order_by("-published_at", "-id").values("pk")[:RELATED_WINDOW]
-    return list(
-        Article.objects.for_listing()
-        .exclude(pk=article.pk)
-        .filter(Q(pk__in=Subquery(recent)) | Q(Exists(hand_picked)))
-        .annotate(
-            hand_picked=Exists(hand_picked),
-            shared_tags=shared_tags,
-            same_category=Case(When(category_id=article.category_id, then=1), default=0),
-        )
-        .order_by("-hand_picked", "-shared_tags", "-same_category", "-published_at", "-id")[:count]
-    )
 
 
 def article_search_index_update(*, article: Article) -> None:
@@ -58,3 +33,99 @@ def article_search_index_update(*, article: Article) -> None:
         changes["search_vector"] = search_vector_expression(texts)
     Article.objects.filter(pk=article.pk).update(**changes)
     article.search_document = texts.document
+
+
+# Later work that hangs on "an article became public, changed, or stopped being public"
+# (front-cache purge, newsletter, alerts) adds a callable here, e.g. from its
+# AppConfig.ready(). Each is called with article= and was_public= once the transaction
+# that made the change commits. Plain callables, not signals: the publishing rules stay
+# readable in this module.
+article_change_receivers: list[Callable[..., None]] = []
+
+
+def article_may_publish(user) -> bool:
+    """True for those who decide what goes out and when (the محرر group)."""
+    return user.has_perm("articles.publish_article")
+
+
+def article_save(
+    *,
+    article: Article,
+    user,
+    status: str,
+    published_at: datetime | None,
+    save_related: Callable[[], None] | None = None,
+) -> Article:
+    """Save an article as the newsroom edited it, with the status and date asked for.
+
+    Only who may publish sets "published" or a date (PermissionDenied otherwise).
+    "Published" without a date means now; a future date schedules the article.
+    `save_related` saves what needs the article's row first (sections, tags, authors);
+    the search index is rebuilt after it.
+    """
+    stored = Article.objects.filter(pk=article.pk).values("status", "published_at").first() if article.pk else None
+    date_changed = published_at != (stored["published_at"] if stored else None)
+    if (status == Article.Status.PUBLISHED or date_changed) and not article_may_publish(user):
+        raise PermissionDenied
+    was_public = _is_public(stored)
+    article.status = status
+    article.published_at = published_at
+    if status == Article.Status.PUBLISHED and published_at is None:
+        article.published_at = timezone.now()
+    with transaction.atomic():
+        article.save()
+        if save_related is not None:
+            save_related()
+        _article_changed(article=article, was_public=was_public)
+    return article
+
+
+def article_publish(*, article: Article, user, at: datetime | None = None) -> Article:
+    """Make the article public at `at`, or now; a future `at` schedules it."""
+    if not article_may_publish(user):
+        raise PermissionDenied
+    was_public = article.is_public
+    article.status = Article.Status.PUBLISHED
+    article.published_at = at or timezone.now()
+    with transaction.atomic():
+        # Only the publication columns: publishing is not an edit ("آخر تحديث" stays).
+        article.save(update_fields=["status", "published_at"])
+        _article_changed(article=article, was_public=was_public)
+    return article
+
+
+def article_schedule(*, article: Article, user, at: datetime) -> Article:
+    """Publish the article at a future time `at`; until then it stays hidden."""
+    if at <= timezone.now():
+        raise ValidationError(gettext("موعد الجدولة يجب أن يكون في المستقبل."), code="past")
+    return article_publish(article=article, user=user, at=at)
+
+
+def article_unpublish(*, article: Article, user) -> Article:
+    """Take the article off the site: back to the drafts, its date kept for a later republication."""
+    if not article_may_publish(user):
+        raise PermissionDenied
+    was_public = article.is_public
+    article.status = Article.Status.DRAFT
+    with transaction.atomic():
+        article.save(update_fields=["status"])
+        _article_changed(article=article, was_public=was_public)
+    return article
+
+
+def _is_public(stored: dict | None) -> bool:
+    return bool(
+        stored
+        and stored["status"] == Article.Status.PUBLISHED
+        and stored["published_at"] is not None
+        and stored["published_at"] <= timezone.now()
+    )
+
+
+def _article_changed(*, article: Article, was_public: bool) -> None:
+    # The one place every publishing path goes through after writing the article.
+    article_search_index_update(article=article)
+    if not (was_public or article.status == Article.Status.PUBLISHED):
+        return  # a draft edited: nothing the public saw or will see has changed
+    for receiver in list(article_change_receivers):
+        transaction.on_commit(partial(receiver, article=article, was_public=was_public))

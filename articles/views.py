@@ -1,17 +1,13 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Subquery, Window
-from django.db.models.functions import RowNumber
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles.metadata import article_json_ld, share_image_url
 from articles.models import Article, Category
+from articles.pages import article_page_context
 from articles.readership import article_view_record, most_read_articles
-from articles.services import related_articles
-from comments.selectors import comment_block
 
 HOME_BLOCK_SIZE = 4
 HOME_BLOCK_WINDOW = 400
@@ -37,11 +33,11 @@ class HomeView(ArticleListView):
     template_name = "articles/home.html"
 
     def get_queryset(self):
-        return Article.objects.for_listing()
+        return Article.objects.published().for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        listing = Article.objects.for_listing()
+        listing = Article.objects.published().for_listing()
         context["breaking"] = list(listing.filter(is_breaking=True)[:5])
         context["featured"] = list(listing.filter(is_featured=True)[:3])
         context["category_blocks"] = self._category_blocks()
@@ -49,21 +45,8 @@ class HomeView(ArticleListView):
         return context
 
     def _category_blocks(self):
-        # One query for every category block: the newest few of each category, ranked
-        # among the most recent articles only so the cost does not grow with the archive
-        # (a category silent for that long has no block on the home page).
-        recent = Article.objects.published().order_by("-published_at", "-id").values("pk")[:HOME_BLOCK_WINDOW]
         newest = (
-            Article.objects.for_listing()
-            .filter(pk__in=Subquery(recent))
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("category_id"),
-                    order_by=[F("published_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(rank__lte=HOME_BLOCK_SIZE)
+            Article.objects.published().for_listing().newest_by_category(size=HOME_BLOCK_SIZE, window=HOME_BLOCK_WINDOW)
         )
         by_category = {}
         for article in newest:
@@ -76,7 +59,7 @@ class HomeView(ArticleListView):
 class CategoryView(ArticleListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return Article.objects.for_listing().filter(category=self.category)
+        return Article.objects.published().for_listing().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -93,7 +76,7 @@ class TagView(ArticleListView):
         self.tag = get_object_or_404(
             Tag.objects.filter(pk__in=Article.objects.published().values("tags")), slug=self.kwargs["slug"]
         )
-        return Article.objects.for_listing().filter(tags=self.tag)
+        return Article.objects.published().for_listing().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=f"#{self.tag.name}", **kwargs)
@@ -107,7 +90,7 @@ class AuthorView(ArticleListView):
             username=self.kwargs["username"],
             is_active=True,
         )
-        return Article.objects.for_listing().filter(authors=self.author)
+        return Article.objects.published().for_listing().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
         name = self.author.get_full_name() or self.author.get_username()
@@ -132,23 +115,5 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(article_context(self.object))
-        share_image = share_image_url(self.object, self.request)
-        context.update(
-            share_image=share_image,
-            json_ld=article_json_ld(self.object, self.request, image=share_image),
-            most_read=most_read_articles(),
-        )
+        context.update(article_page_context(request=self.request, article=self.object))
         return context
-
-
-def article_context(article: Article) -> dict:
-    """What the article template needs beyond the article: shared by the page and the preview."""
-    sections = list(article.sections.all())
-    headed = [section for section in sections if section.heading]
-    return {
-        "sections": sections,
-        "toc": headed if len(headed) >= 3 else [],
-        "related": related_articles(article=article),
-        **comment_block(article=article),
-    }

@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment
-from comments.services import comments_moderate
+from comments.services import comments_delete, comments_moderate
 
 
 @admin.register(Comment)
@@ -48,6 +48,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # comments come from readers
+
+    def delete_model(self, request, obj):
+        comments_delete(comments=Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        comments_delete(comments=queryset)
 
     @admin.display(description=_("التعليق"))
     def excerpt(self, obj):

@@ -110,11 +110,17 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
                 name="comment_status_valid",
+                violation_error_message=_("حالة التعليق غير معروفة."),
             ),
-            models.CheckConstraint(condition=~Q(parent=F("pk")), name="comment_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="comment_not_its_own_parent",
+                violation_error_message=_("لا يكون التعليق ردا على نفسه."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(moderated_at__isnull=False),
                 name="comment_approved_has_moderation_time",
+                violation_error_message=_("التعليق المنشور يحتاج إلى تاريخ مراجعة."),
             ),
         ]
 
@@ -143,7 +149,11 @@ class CommentReport(models.Model):
         verbose_name = _("إبلاغ")
         verbose_name_plural = _("الإبلاغات")
         constraints = [
-            models.UniqueConstraint(fields=["comment", "reporter_hash"], name="comment_report_once_per_reader"),
+            models.UniqueConstraint(
+                fields=["comment", "reporter_hash"],
+                name="comment_report_once_per_reader",
+                violation_error_message=_("أبلغ هذا القارئ عن هذا التعليق من قبل."),
+            ),
         ]
 
     def __str__(self):

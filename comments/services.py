@@ -4,7 +4,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
@@ -144,6 +145,7 @@ def comment_submit(
             notify_replies=notify_replies,
         )
         if status == Comment.Status.APPROVED:
+            article_comment_counts_refresh(article_ids=[article.pk])
             _notify_on_commit([comment.pk])
     return comment
 
@@ -152,8 +154,10 @@ def comments_moderate(*, comments: QuerySet, status: str, moderator) -> int:
     """Give `comments` a moderation status; newly approved ones send their notification mail."""
     now = timezone.now()
     with transaction.atomic():
-        ids = list(comments.exclude(status=status).values_list("pk", flat=True))
+        rows = list(comments.exclude(status=status).values_list("pk", "article_id"))
+        ids = [pk for pk, _ in rows]
         changed = Comment.objects.filter(pk__in=ids).update(status=status, moderated_at=now, moderator=moderator)
+        article_comment_counts_refresh(article_ids={article_id for _, article_id in rows})
         if status == Comment.Status.APPROVED:
             _notify_on_commit(ids)
     return changed
@@ -163,6 +167,32 @@ def comment_approve(*, comment: Comment, moderator) -> None:
     """Publish one comment (and mail whoever asked)."""
     comments_moderate(
         comments=Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, moderator=moderator
+    )
+
+
+def comments_delete(*, comments: QuerySet) -> int:
+    """Delete `comments` (and their replies); the articles' comment counts follow. Returns how many went."""
+    with transaction.atomic():
+        article_ids = set(comments.values_list("article_id", flat=True))
+        deleted, _ = comments.delete()
+        article_comment_counts_refresh(article_ids=article_ids)
+    return deleted
+
+
+def article_comment_counts_refresh(*, article_ids) -> None:
+    """Recount the approved comments of these articles into Article.comment_count (one UPDATE)."""
+    if not article_ids:
+        return
+    approved = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Article.objects.filter(pk__in=article_ids).update(
+        comment_count=Coalesce(Subquery(approved, output_field=IntegerField()), 0)
     )
 
 
@@ -195,6 +225,8 @@ def comment_report(*, comment: Comment, reporter_address: str) -> bool:
         comment.hold_reason = gettext("أبلغ عنه %(count)d قراء") % {"count": comment.report_count}
         update += ["status", "hold_reason"]
     comment.save(update_fields=update)
+    if "status" in update:
+        article_comment_counts_refresh(article_ids=[comment.article_id])
     return True
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.clients import client_address
 from articles.models import Article
-from articles.views import ArticleDetailView
+from articles.pages import article_page_context
 from comments.forms import CONSENT_TEXT, CommentForm, started_claim
 from comments.models import Comment
 from comments.services import (
@@ -43,15 +43,11 @@ def _public_article(article_id: int) -> Article:
 
 
 def _article_page(request, *, article: Article, form: CommentForm | None = None, reply_to=None, status=200):
-    # The article page exactly as its own view builds it (metadata, blocks), minus the
-    # view counting, with this request's comment form in place of a blank one.
-    view = ArticleDetailView()
-    view.setup(request, pk=article.pk, slug=article.slug)
-    view.object = article
-    context = view.get_context_data(object=article)
-    if context["comments_open"]:
-        context["comment_form"] = form or CommentForm(initial={"parent": reply_to.pk} if reply_to else None)
-    context["reply_to"] = reply_to
+    # The article page as its own view builds it (minus the view counting), with this
+    # request's comment form, or one answering `reply_to`, in place of a blank one.
+    context = article_page_context(
+        request=request, article=article, block_options={"comments": {"form": form, "reply_to": reply_to}}
+    )
     return render(request, "articles/detail.html", context, status=status)
 
 

@@ -55,7 +55,11 @@ class Subscriber(models.Model):
         verbose_name_plural = _("المشتركون")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="newsletter_subscriber_email_ci_unique",
+                violation_error_message=_("هذا البريد الإلكتروني مسجل في القائمة من قبل."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "rhythm"])]
 
@@ -109,6 +113,7 @@ class Dispatch(models.Model):
             models.CheckConstraint(
                 condition=Q(period_start__lt=models.F("period_end")),
                 name="newsletter_dispatch_period_ordered",
+                violation_error_message=_("بداية فترة النشرة يجب أن تسبق نهايتها."),
             ),
         ]
 
@@ -151,7 +156,11 @@ class Delivery(models.Model):
         verbose_name = _("تسليم")
         verbose_name_plural = _("التسليمات")
         constraints = [
-            models.UniqueConstraint(fields=["dispatch", "subscriber"], name="newsletter_delivery_once"),
+            models.UniqueConstraint(
+                fields=["dispatch", "subscriber"],
+                name="newsletter_delivery_once",
+                violation_error_message=_("أُرسلت هذه النشرة إلى هذا المشترك من قبل."),
+            ),
         ]
         indexes = [models.Index(fields=["dispatch", "status"])]
 

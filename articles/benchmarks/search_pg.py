@@ -205,7 +205,7 @@ def measure(rounds):
         for round_ in range(rounds + 1):
             started = time.perf_counter()
             page = Paginator(
-                search_queryset(Article.objects.for_search(), parsed), settings.ARTICLES_PER_PAGE
+                search_queryset(Article.objects.published().for_search(), parsed), settings.ARTICLES_PER_PAGE
             ).get_page(1)
             found = page.paginator.count
             for article in page.object_list:

@@ -171,6 +171,47 @@ class TestEditor:
         assert article.published_at > timezone.now()
         assert article not in Article.objects.published()
 
+    def test_publishes_an_article_in_review_from_its_form_without_typing_a_date(self, client, editor, journalist):
+        article = make_article("خبر ينتظر المراجعة", status=Article.Status.IN_REVIEW, authors=[journalist])
+        section = article.sections.get()
+        client.force_login(editor)
+        data = article_form(
+            article.category,
+            title=article.title,
+            status="published",
+            published_at_0="",
+            published_at_1="",
+            authors=[str(journalist.pk)],
+            **{
+                "sections-TOTAL_FORMS": "1",
+                "sections-INITIAL_FORMS": "1",
+                "sections-0-id": str(section.pk),
+                "sections-0-article": str(article.pk),
+                "sections-0-body": section.body,
+            },
+        )
+        before = timezone.now()
+        response = client.post(change_url(article), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        article.refresh_from_db()
+        assert article.status == Article.Status.PUBLISHED
+        assert before <= article.published_at <= timezone.now()
+        assert list(article.authors.all()) == [journalist]
+        client.logout()
+        assert "خبر ينتظر المراجعة" in client.get("/").content.decode()
+
+    def test_unpublishes_from_the_list(self, client, editor):
+        article = make_article("خبر يُسحب")
+        client.force_login(editor)
+        response = client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "unpublish", "_selected_action": [article.pk]},
+            follow=True,
+        )
+        assert "أُرجع 1 مقالا إلى المسودات." in response.content.decode()
+        client.logout()
+        assert client.get(article.get_absolute_url()).status_code == 404
+
     def test_edits_any_article(self, client, editor, journalist):
         article = make_article(authors=[journalist])
         client.force_login(editor)

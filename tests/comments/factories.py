@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from comments.forms import CONSENT_TEXT, sign_started
 from comments.models import Comment
-from comments.services import comment_submit
+from comments.services import comment_submit, comments_moderate
 
 
 def form_data(**overrides) -> dict:
@@ -34,6 +34,6 @@ def make_comment(article, *, status=Comment.Status.APPROVED, parent=None, addres
         **values,
     )
     if comment.status != status:
-        Comment.objects.filter(pk=comment.pk).update(status=status, moderated_at=timezone.now())
+        comments_moderate(comments=Comment.objects.filter(pk=comment.pk), status=status, moderator=None)
         comment.refresh_from_db()
     return comment

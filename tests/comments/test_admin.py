@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -122,3 +124,50 @@ class TestAdminIndex:
     def test_an_empty_queue_says_so(self, client, editor):
         client.force_login(editor)
         assert "لا تعليقات في انتظار المراجعة." in client.get("/admin/").content.decode()
+
+
+class TestCardCounts:
+    """The count on an article's card follows what the editors do in the queue."""
+
+    def card_count(self, client, article) -> int:
+        # The number in the card's comment link; no link at all when nothing is approved.
+        html = client.get(reverse("articles:category", args=[article.category.slug])).content.decode()
+        link = re.search(
+            rf'<a class="card-comments" href="{re.escape(article.get_absolute_url())}#comments">(.*?)</a>', html
+        )
+        return int(re.search(r"\d+", link.group(1)).group()) if link else 0
+
+    def test_card_count_follows_approval_rejection_spam_and_deletion(self, client, article, editor):
+        waiting = [make_comment(article, status=Comment.Status.PENDING, body=f"تعليق {n}") for n in range(6)]
+        reply = make_comment(article, parent=waiting[0], status=Comment.Status.PENDING, body="رد")
+        other = make_article(category=article.category)
+        for _ in range(3):
+            make_comment(other)
+        client.force_login(editor)
+        assert self.card_count(client, article) == 0
+
+        act(client, "approve", [*waiting, reply])
+        assert self.card_count(client, article) == 7
+
+        act(client, "reject", [waiting[5]])
+        assert self.card_count(client, article) == 6
+
+        act(client, "mark_spam", [waiting[4]])
+        assert self.card_count(client, article) == 5
+
+        # Deleting a comment in the admin takes its reply with it.
+        response = client.post(reverse("admin:comments_comment_delete", args=[waiting[0].pk]), {"post": "yes"})
+        assert response.status_code == 302
+        assert self.card_count(client, article) == 3
+        assert self.card_count(client, other) == 3
+
+    def test_deleting_a_selection_in_the_admin_updates_the_count(self, client, article, editor):
+        comments = [make_comment(article, body=f"تعليق {n}") for n in range(4)]
+        client.force_login(editor)
+        assert self.card_count(client, article) == 4
+        response = client.post(
+            CHANGELIST, {"action": "delete_selected", "_selected_action": [comments[0].pk], "post": "yes"}, follow=True
+        )
+        assert response.status_code == 200
+        assert set(Comment.objects.filter(article=article)) == set(comments[1:])
+        assert self.card_count(client, article) == 3
