@@ -150,6 +150,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task RUNNING longer than this was left by a dead worker (manage.py requeue_stalled_tasks).
+TASKS_STALLED_AFTER = env_int("DJANGO_TASKS_STALLED_AFTER", 10 * 60)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -325,7 +327,8 @@ NEWSLETTER_CONFIRM_RESEND_INTERVAL = 15 * 60  # at most one confirmation mail pe
 NEWSLETTER_SUBSCRIBE_RATE = "10/10m"  # signup form posts per client address
 NEWSLETTER_BATCH_SIZE = env_int("DJANGO_NEWSLETTER_BATCH_SIZE", 100)  # messages per SMTP connection
 NEWSLETTER_RETRY_DELAYS = [5 * 60, 30 * 60, 2 * 3600]  # then the delivery is recorded as failed
-NEWSLETTER_CLAIM_TIMEOUT = 10 * 60  # a batch held longer than this by a dead worker is taken back
+# A batch held longer than this by a worker that stopped beating is taken back.
+NEWSLETTER_CLAIM_TIMEOUT = env_int("DJANGO_NEWSLETTER_CLAIM_TIMEOUT", 10 * 60)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("DJANGO_NEWSLETTER_UNSUBSCRIBE_MAILTO")
 # Bounce and complaint webhooks (django-anymail, Mailgun): served only with a signing key.
 ANYMAIL = {
