@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles.health import healthz
 from articles.views import editor_image_upload
 
 admin.site.site_header = "كواليس اليوم — غرفة التحرير"
@@ -10,6 +11,7 @@ admin.site.site_title = "غرفة التحرير"
 admin.site.index_title = "إدارة الموقع"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("editor/image-upload/", editor_image_upload, name="editor-image-upload"),
     path("comments/", include("comments.urls")),
