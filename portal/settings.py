@@ -373,6 +373,9 @@ COMMENTS_RATE_PER_ADDRESS = env_str("DJANGO_COMMENTS_RATE_PER_ADDRESS", "10/10m"
 COMMENTS_RATE_PER_EMAIL = env_str("DJANGO_COMMENTS_RATE_PER_EMAIL", "5/10m")
 COMMENTS_RATE_REPORTS = env_str("DJANGO_COMMENTS_RATE_REPORTS", "20/h")
 
+# `manage.py backup` (and `make backup`) write their archives here.
+BACKUP_DIR = Path(env_str("DJANGO_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+
 # Health check (/healthz): a waiting task older than this means no worker is taking work.
 HEALTH_QUEUE_MAX_AGE = env_int("DJANGO_HEALTH_QUEUE_MAX_AGE", 15 * 60)  # seconds; 0: never unhealthy
 

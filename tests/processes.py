@@ -122,3 +122,62 @@ def wait_until(condition, *, timeout: float = 60, interval: float = 0.3, what: s
             return value
         time.sleep(interval)
     raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
+def site_env(tmp_path: Path, *, database_url: str | None = None, name: str = "site", **values) -> dict:
+    """Production-like values for a site of the test's own: its database, media and mail."""
+    env = {
+        "DJANGO_SECRET_KEY": "ops-tests-only-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SERVE_MEDIA": "1",
+        "DJANGO_SITE_URL": "http://127.0.0.1",
+        "DJANGO_DEFAULT_FROM_EMAIL": "news@localhost",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "DJANGO_EMAIL_FILE_PATH": str(tmp_path / f"{name}-mail"),
+        "DJANGO_MEDIA_ROOT": str(tmp_path / f"{name}-media"),
+        "DJANGO_COMMENTS_CLOSE_AFTER_DAYS": "0",
+        "DJANGO_LOG_LEVEL": "INFO",
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    else:
+        env["DJANGO_SQLITE_PATH"] = str(tmp_path / f"{name}.sqlite3")
+    env.update(values)
+    return clean_env(**env)
+
+
+class PostgresDatabases:
+    """Databases of the test's own on the PostgreSQL the test run uses, dropped at the end."""
+
+    def __init__(self, settings_dict: dict):
+        self.server = {key: settings_dict[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+        self.names: list[str] = []
+
+    def _admin(self):
+        import psycopg
+
+        s = self.server
+        return psycopg.connect(
+            dbname="postgres",
+            user=s["USER"],
+            password=s["PASSWORD"] or None,
+            host=s["HOST"],
+            port=s["PORT"] or None,
+            autocommit=True,
+        )
+
+    def create(self, prefix: str) -> str:
+        name = f"{prefix}_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
+        with self._admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.names.append(name)
+        s = self.server
+        auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+        return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+
+    def drop_all(self) -> None:
+        with self._admin() as conn:
+            for name in self.names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.names.clear()
