@@ -15,8 +15,11 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 HOST ?= 127.0.0.1
 LOCAL_ENV ?= var/local.env
+comma := ,
+empty :=
+space := $(empty) $(empty)
 RUN_ENV := DJANGO_DEBUG=0 \
-	DJANGO_ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost \
+	DJANGO_ALLOWED_HOSTS=$(subst $(space),$(comma),$(sort $(HOST) 127.0.0.1 localhost)) \
 	DJANGO_HTTPS=0 \
 	DJANGO_SERVE_MEDIA=1 \
 	DJANGO_SITE_URL=http://$(HOST):$(PORT) \

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
@@ -55,7 +55,7 @@ def _cache() -> dict:
     cache.set(key, token, 30)
     if cache.get(key) != token:
         raise RuntimeError("the cache did not return what was stored")
-    return {"ok": True, "backend": type(cache).__name__}
+    return {"ok": True, "backend": type(caches[DEFAULT_CACHE_ALIAS]).__name__}
 
 
 def _tasks() -> dict:

@@ -4,6 +4,11 @@ var/local.env (the default the README relies on) belongs to the developer."""
 
 import subprocess
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+import portal.settings
+from portal.settings import read_env_file
 from tests.processes import ROOT, Processes, clean_env, fetch, free_port, manage
 
 
@@ -84,3 +89,29 @@ def test_the_site_serves_on_the_chosen_port_with_media_and_one_log_line_per_requ
     assert " INFO portal.access GET / 200 " in log
     assert " INFO portal.access GET /media/covers/note.txt 200 " in log
     assert '"GET / HTTP/1.1"' not in log  # runserver's own line would double every request
+
+
+def test_under_pytest_a_leftover_local_env_is_not_read_unless_named(tmp_path, monkeypatch):
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "local.env").write_text("DATABASE_URL=postgres://someone@127.0.0.1:1/their_db\n")
+    monkeypatch.setattr(portal.settings, "BASE_DIR", tmp_path)
+    monkeypatch.delenv("PORTAL_ENV_FILE", raising=False)
+    assert portal.settings.local_env_file() is None
+    monkeypatch.setenv("PORTAL_ENV_FILE", str(tmp_path / "var" / "local.env"))
+    assert portal.settings.local_env_file() == tmp_path / "var" / "local.env"
+    monkeypatch.setenv("PORTAL_ENV_FILE", "")
+    assert portal.settings.local_env_file() is None
+
+
+def test_a_malformed_env_file_line_is_refused_with_its_place(tmp_path):
+    path = tmp_path / "local.env"
+    path.write_text('# local\nDJANGO_SITE_NAME="كواليس اليوم"\n\nexport DJANGO_DEBUG 1\n')
+    with pytest.raises(ImproperlyConfigured, match="local.env:4"):
+        read_env_file(path)
+    path.write_text(
+        '# local\nDJANGO_SITE_NAME="كواليس اليوم"\nDJANGO_DEFAULT_FROM_EMAIL=كواليس اليوم <news@localhost>\n'
+    )
+    assert read_env_file(path) == {
+        "DJANGO_SITE_NAME": "كواليس اليوم",
+        "DJANGO_DEFAULT_FROM_EMAIL": "كواليس اليوم <news@localhost>",
+    }

@@ -24,6 +24,7 @@ def test_healthz_answers_ok_without_a_cookie_or_caching(client):
     assert response.status_code == 200
     assert body["status"] == "ok"
     assert body["database"]["ok"] and body["cache"]["ok"] and body["tasks"]["ok"]
+    assert body["cache"]["backend"] in {"LocMemCache", "RedisCache"}
     assert body["tasks"]["waiting"] == 0 and body["tasks"]["oldest_waiting_seconds"] is None
     assert "no-store" in response["Cache-Control"]
     assert not response.cookies
