@@ -4,6 +4,10 @@ import os
 
 import pytest
 
+# Processes the tests start (servers, commands) must not read a developer's var/local.env
+# either: the settings ignore it under pytest, and this covers the child processes.
+os.environ.setdefault("PORTAL_ENV_FILE", "")
+
 # In CI a skipped test is a test that did not run: it must fail the run, not hide.
 SKIP_IS_FAILURE = os.environ.get("PORTAL_FAIL_ON_SKIP") == "1" or os.environ.get("CI") == "true"
 
