@@ -60,7 +60,7 @@ local-env:
 	@key="$$(sed -n 's/^DJANGO_SECRET_KEY=//p' $(LOCAL_ENV) 2>/dev/null)"; \
 	test -n "$$key" || key="$$(test -f var/dev-secret-key && cat var/dev-secret-key)"; \
 	test -n "$$key" || key="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
-	{ echo "# Written by \`make run\`; the real environment wins over these values."; \
+	{ echo "# Written by \`make run\` each time (hand edits are lost); the real environment wins over these values."; \
 	  echo "DJANGO_SECRET_KEY=$$key"; \
 	  for value in $(RUN_ENV); do echo "$$value"; done; \
 	  test -z "$$DATABASE_URL" || echo "DATABASE_URL=$$DATABASE_URL"; \
