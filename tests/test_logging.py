@@ -56,7 +56,16 @@ SENTRY_STATE = (
 def sentry_state(**env):
     result = subprocess.run(
         [sys.executable, "-c", SENTRY_STATE],
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_ENV_FILE": "", **env},
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "PORTAL_ENV_FILE": "",
+            "DJANGO_SECRET_KEY": "s" * 50,
+            "DJANGO_ALLOWED_HOSTS": "news.example.ma",
+            "DJANGO_SITE_URL": "https://news.example.ma",
+            "DJANGO_DEFAULT_FROM_EMAIL": "news@news.example.ma",
+            **env,
+        },
         capture_output=True,
         text=True,
         cwd=settings.BASE_DIR,
@@ -67,11 +76,11 @@ def sentry_state(**env):
 
 
 def test_error_reporting_is_off_without_sentry_dsn():
-    assert sentry_state(DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="news.example.ma").startswith("False None")
+    assert sentry_state().startswith("False None")
 
 
 def test_sentry_dsn_turns_on_error_reporting_for_django_without_personal_data():
     # The DSN names a closed local port: nothing could leave the machine even if sent.
     dsn = "http://public@127.0.0.1:9/1"
-    state = sentry_state(DJANGO_SECRET_KEY="s" * 50, DJANGO_ALLOWED_HOSTS="news.example.ma", SENTRY_DSN=dsn)
+    state = sentry_state(SENTRY_DSN=dsn)
     assert state == f"True {dsn} False ['django']"
