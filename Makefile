@@ -7,26 +7,36 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Local values for `make run`: plain http on the loopback, mail written to var/mail,
-# and comments left open on the demo articles, which date from December 2024.
+# Local values for `make run`: plain http, mail written to var/mail, and comments left
+# open on the demo articles, which date from December 2024. `make run` writes them to
+# $(LOCAL_ENV), which the settings read for whatever the real environment does not set,
+# so `.venv/bin/python manage.py <command>` works as typed in this checkout.
+# `make run PORT=8500 HOST=192.168.1.20` serves elsewhere; links and mail follow.
+PORT ?= 8000
+HOST ?= 127.0.0.1
+LOCAL_ENV ?= var/local.env
+comma := ,
+empty :=
+space := $(empty) $(empty)
 RUN_ENV := DJANGO_DEBUG=0 \
-	DJANGO_SECRET_KEY="$$(cat var/dev-secret-key)" \
-	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_ALLOWED_HOSTS=$(subst $(space),$(comma),$(sort $(HOST) 127.0.0.1 localhost)) \
 	DJANGO_HTTPS=0 \
 	DJANGO_SERVE_MEDIA=1 \
-	DJANGO_SITE_URL=http://127.0.0.1:8000 \
+	DJANGO_SITE_URL=http://$(HOST):$(PORT) \
+	DJANGO_DEFAULT_FROM_EMAIL=news@localhost \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
-	DJANGO_EMAIL_FILE_PATH=var/mail \
+	DJANGO_EMAIL_FILE_PATH=$(CURDIR)/var/mail \
 	DJANGO_COMMENTS_CLOSE_AFTER_DAYS=0
 
 # Values for tests: no HTTPS redirect for the test client, mail kept in memory.
-TEST_ENV := DJANGO_DEBUG=0 \
+TEST_ENV := PORTAL_ENV_FILE= \
+	DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY=tests-only-not-a-secret-but-long-enough-for-the-50-character-rule \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_HTTPS=0 \
 	DJANGO_SITE_URL=http://testserver
 
-.PHONY: run test install serve lint clean browser-tools
+.PHONY: run local-env test install serve lint clean browser-tools backup restore
 
 # Browser tests (tests/browser) drive Debian's Chromium (/usr/bin/chromium or
 # $PORTAL_CHROMIUM) and inject axe-core, pinned, from the npm registry into var/node.
@@ -43,18 +53,37 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-var/dev-secret-key:
-	mkdir -p var/mail
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+# The secret key is made once and kept: sessions and signed links survive a new `make run`.
+# The database and cache in use when `make run` runs (DATABASE_URL, REDIS_URL) are kept too.
+local-env:
+	@mkdir -p $(dir $(LOCAL_ENV)) var/mail
+	@key="$$(sed -n 's/^DJANGO_SECRET_KEY=//p' $(LOCAL_ENV) 2>/dev/null)"; \
+	test -n "$$key" || key="$$(test -f var/dev-secret-key && cat var/dev-secret-key)"; \
+	test -n "$$key" || key="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	{ echo "# Written by \`make run\` each time (hand edits are lost); the real environment wins over these values."; \
+	  echo "DJANGO_SECRET_KEY=$$key"; \
+	  for value in $(RUN_ENV); do echo "$$value"; done; \
+	  test -z "$$DATABASE_URL" || echo "DATABASE_URL=$$DATABASE_URL"; \
+	  test -z "$$REDIS_URL" || echo "REDIS_URL=$$REDIS_URL"; \
+	} > $(LOCAL_ENV).tmp && mv $(LOCAL_ENV).tmp $(LOCAL_ENV)
 
-run: $(STAMP) var/dev-secret-key
-	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(RUN_ENV) $(PY) manage.py load_demo
-	@echo "Serving on http://127.0.0.1:8000 (admin: /admin/). Ctrl-C stops the site and the worker."
-	@$(RUN_ENV) sh -c 'trap "kill 0" INT TERM EXIT; \
+run: $(STAMP) local-env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT) (admin: /admin/). Ctrl-C stops the site and the worker."
+	@sh -c 'trap "kill 0" INT TERM EXIT; \
 		$(PY) manage.py db_worker --queue-name "*" --interval 2 & \
-		$(PY) manage.py runserver 127.0.0.1:8000 --noreload'
+		$(PY) manage.py runserver $(HOST):$(PORT) --noreload'
+
+# A dated archive of the database and the uploads under var/backups/ (safe while the
+# site runs); `make restore FILE=var/backups/portal-....tar.gz` brings one back.
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/portal-YYYYMMDD-HHMMSS.tar.gz"; exit 1; }
+	$(PY) manage.py restore "$(FILE)"
 
 $(AXE_JS):
 	@if command -v npm >/dev/null 2>&1; then \

@@ -1,12 +1,14 @@
 """Settings for the portal, read from the environment.
 
 Every value a deployment changes comes from an environment variable; the defaults are
-the safe ones (no debug, no wildcard host). `make run` and `make test` set what they
-need for local use explicitly.
+the safe ones (no debug, no wildcard host). `make run` writes its local values to
+`var/local.env`, read here for any variable the real environment does not set, so
+`manage.py <command>` works as typed in that checkout; `make test` sets its own values.
 """
 
 import ipaddress
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +16,45 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines (systemd EnvironmentFile style): `#` comments, optional quotes."""
+    values = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key.replace("_", "").isalnum():
+            raise ImproperlyConfigured(f"{path}:{number}: expected KEY=VALUE, not {line!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key] = value
+    return values
+
+
+def local_env_file() -> Path | None:
+    """The env file to read: $PORTAL_ENV_FILE (empty: none), else var/local.env.
+
+    Under pytest the default file is ignored, so a developer's `make run` values (their
+    database, their mail folder) never leak into a test run; tests name their own file.
+    """
+    named = os.environ.get("PORTAL_ENV_FILE")
+    if named is not None:
+        return Path(named) if named else None
+    if "pytest" in sys.modules:
+        return None
+    default = BASE_DIR / "var" / "local.env"
+    return default if default.exists() else None
+
+
+# The real environment always wins over the file.
+_env_file = local_env_file()
+if _env_file is not None:
+    for _key, _value in read_env_file(_env_file).items():
+        os.environ.setdefault(_key, _value)
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -91,6 +132,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "articles.access_log.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.headers.SecurityHeadersMiddleware",
@@ -229,6 +271,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # HTTPS hardening; on by default outside debug, `make run` turns it off for plain http.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers and monitors probe the health check over plain http on the inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
@@ -357,9 +401,38 @@ COMMENTS_RATE_PER_ADDRESS = env_str("DJANGO_COMMENTS_RATE_PER_ADDRESS", "10/10m"
 COMMENTS_RATE_PER_EMAIL = env_str("DJANGO_COMMENTS_RATE_PER_EMAIL", "5/10m")
 COMMENTS_RATE_REPORTS = env_str("DJANGO_COMMENTS_RATE_REPORTS", "20/h")
 
+# `manage.py backup` (and `make backup`) write their archives here.
+BACKUP_DIR = Path(env_str("DJANGO_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+
+# Health check (/healthz): a waiting task older than this means no worker is taking work.
+HEALTH_QUEUE_MAX_AGE = env_int("DJANGO_HEALTH_QUEUE_MAX_AGE", 15 * 60)  # seconds; 0: never unhealthy
+
+# Logs go to stderr: one line per request (articles.access_log) and errors with their
+# traceback, for journald or the process manager to keep.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    "formatters": {"line": {"format": LOG_FORMAT, "datefmt": "%Y-%m-%dT%H:%M:%S%z"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["stderr"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "portal.access": {"level": "INFO"},
+        # runserver's own request lines would repeat the access log.
+        "django.server": {"level": "ERROR"},
+    },
 }
+
+# Error reporting, off unless SENTRY_DSN is set (no addresses or cookies are sent).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )

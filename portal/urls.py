@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from articles.health import healthz
 from articles.uploads import editor_image_upload, media_serve
 
 admin.site.site_header = "كواليس اليوم — غرفة التحرير"
@@ -12,6 +13,7 @@ admin.site.index_title = "إدارة الموقع"
 handler400 = "articles.middleware.bad_request_view"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("editor/image-upload/", editor_image_upload, name="editor-image-upload"),
     path("comments/", include("comments.urls")),

@@ -7,7 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings import env_bool, env_int, env_list
 
-BASE_ENV = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "portal.settings"}
+# No env file: a developer's var/local.env must not fill in what these tests leave out.
+BASE_ENV = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_ENV_FILE": ""}
 
 
 def load_settings(**env):
