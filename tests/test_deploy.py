@@ -34,7 +34,13 @@ def commands_run_by_the_layout() -> list[list[str]]:
 
 def test_every_command_of_the_layout_exists_and_accepts_its_arguments():
     commands = commands_run_by_the_layout()
-    assert {words[0] for words in commands} == {"db_worker", "send_newsletter", "fold_views", "backup"}
+    assert {words[0] for words in commands} == {
+        "db_worker",
+        "send_newsletter",
+        "fold_views",
+        "backup",
+        "requeue_stalled_tasks",
+    }
     for name, *args in commands:
         app = get_commands()[name]
         parser = load_command_class(app, name).create_parser("manage.py", name)
@@ -58,7 +64,13 @@ def test_systemd_accepts_the_units(tmp_path):
     )
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
     timers = {unit.stem for unit in UNITS if unit.suffix == ".timer"}
-    assert timers == {"portal-newsletter-daily", "portal-newsletter-weekly", "portal-fold-views", "portal-backup"}
+    assert timers == {
+        "portal-newsletter-daily",
+        "portal-newsletter-weekly",
+        "portal-fold-views",
+        "portal-backup",
+        "portal-requeue-tasks",
+    }
 
 
 def test_the_production_environment_list_passes_the_deployment_checks():
