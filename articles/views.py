@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles.metadata import article_json_ld, share_image_url
+from articles.metadata import article_json_ld, share_image
 from articles.models import Article, Category
 from articles.readership import article_view_record, most_read_articles
 from articles.services import related_articles
@@ -134,10 +134,10 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(article_context(self.object))
-        share_image = share_image_url(self.object, self.request)
+        image = share_image(self.object, self.request)
         context.update(
-            share_image=share_image,
-            json_ld=article_json_ld(self.object, self.request, image=share_image),
+            share_image=image,
+            json_ld=article_json_ld(self.object, self.request, image=image),
             most_read=most_read_articles(),
         )
         return context
