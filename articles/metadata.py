@@ -46,7 +46,7 @@ def author_urls(article, request) -> list[str]:
 
 def local_iso(moment) -> str:
     """`moment` in ISO 8601 with the Casablanca offset, e.g. 2024-12-05T11:30:00+01:00."""
-    return timezone.localtime(moment).isoformat()
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 def article_json_ld(article, request, *, image: ShareImage) -> dict:
