@@ -1,4 +1,5 @@
-"""Sitemaps: articles, categories, tags, authors, and a Google News sitemap."""
+"""Sitemaps: the home page, articles, categories, tags, authors, a Google News sitemap,
+and the index and section views that never serve an empty one."""
 
 from datetime import timedelta
 
