@@ -80,7 +80,8 @@ def expand_word(word: str) -> list[str]:
             break
     if word[:1] in _PREFIX_LETTERS and len(word) - 1 >= _MIN_AFTER_LETTER:
         forms.append(word[1:])
-    forms += [fold_teh_marbuta(form) for form in forms]
+    # Not for one- or two-letter words: too short to be worth a second form.
+    forms += [fold_teh_marbuta(form) for form in forms if len(form) >= _MIN_AFTER_ARTICLE]
     return list(dict.fromkeys(forms))
 
 
