@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 
 from articles.models import Article, Category
 from newsletter.tokens import confirm_token, unsubscribe_token
@@ -25,6 +26,7 @@ from tests.newsletter.helpers import make_subscriber
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[1]
 VNU_JAR = Path(os.environ.get("PORTAL_VNU_JAR", BASE_DIR / "var/node/node_modules/vnu-jar/build/dist/vnu.jar"))
+ERROR_PAGES = ["400.html", "403.html", "403_csrf.html", "404.html", "500.html"]
 SEED_TITLE = "السيد عبد اللطيف حموشي يعزز التعاون الأمني بين المغرب وبلجيكا بزيارة عمل هامة"
 
 
@@ -57,7 +59,7 @@ def describe(message):
 
 
 @pytest.fixture
-def pages(client, settings, tmp_path):
+def pages(client, rf, settings, tmp_path):
     """The HTML of every kind of page a reader, a subscriber or an editor sees."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.COMMENTS_CLOSE_AFTER_DAYS = 0  # the demo articles are old: keep the form open
@@ -69,6 +71,7 @@ def pages(client, settings, tmp_path):
     comment = make_comment(seed)
     make_comment(seed, parent=comment)  # a reply, shown nested
     bare = make_article("مقال بلا غلاف ولا عناوين", category=category)
+    closed = make_article("مقال أغلقت تعليقاته", category=category, comments_open=False)
     month = seed.published_at
     subscriber = make_subscriber("reader@example.ma")
     pending = make_subscriber("pending@example.ma", status=type(subscriber).Status.PENDING)
@@ -107,6 +110,11 @@ def pages(client, settings, tmp_path):
         "confirm, bad link": get("/newsletter/confirm/not-a-token/", 400),
         "unsubscribe": get(f"/newsletter/unsubscribe/{unsubscribe_token(subscriber)}/"),
         "privacy": get("/newsletter/privacy/"),
+        "unsubscribed": post(f"/newsletter/unsubscribe/{unsubscribe_token(subscriber)}/", {}),
+        "erased": post(f"/newsletter/unsubscribe/{unsubscribe_token(subscriber)}/erase/", {}),
+        "comments closed": post(f"/comments/post/{closed.pk}/", form_data(), 403),
+        "comment notifications, bad stop link": get("/comments/stop/not-a-token/", 400),
+        **{name: render_to_string(name, {"request": rf.get("/")}) for name in ERROR_PAGES},
     }
     client.force_login(make_editor("muharrir-vnu"))
     html["admin article form (add)"] = get("/admin/articles/article/add/")
