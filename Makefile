@@ -41,8 +41,12 @@ TEST_ENV := PORTAL_ENV_FILE= \
 # Browser tests (tests/browser) drive Debian's Chromium (/usr/bin/chromium or
 # $PORTAL_CHROMIUM) and inject axe-core, pinned, from the npm registry into var/node.
 # Without npm or Chromium those tests skip with a one-line reason (a failure in CI).
+# tests/test_markup.py runs the W3C Nu HTML checker (vnu-jar, pinned, from npm) with the
+# machine's Java; without it that test fails and says how to get it.
 AXE_VERSION := 4.14.1
 AXE_JS := var/node/node_modules/axe-core/axe.min.js
+VNU_VERSION := 26.9.27
+VNU_JAR := var/node/node_modules/vnu-jar/build/dist/vnu.jar
 
 $(STAMP): requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -85,13 +89,15 @@ restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/portal-YYYYMMDD-HHMMSS.tar.gz"; exit 1; }
 	$(PY) manage.py restore "$(FILE)"
 
-$(AXE_JS):
+# One npm call for both: `npm install --no-save` of one package prunes the other.
+$(AXE_JS) $(VNU_JAR) &:
 	@if command -v npm >/dev/null 2>&1; then \
-		mkdir -p var/node && npm install --prefix var/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) \
-		|| echo "axe-core could not be installed: the browser tests will skip"; \
-	else echo "npm not found: the browser tests will skip"; fi
+		mkdir -p var/node && npm install --prefix var/node --no-save --no-audit --no-fund --loglevel=error \
+			axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION) \
+		|| echo "axe-core and vnu-jar could not be installed: the browser tests skip, the HTML checker test fails"; \
+	else echo "npm not found: the browser tests skip, the HTML checker test fails"; fi
 
-browser-tools: $(AXE_JS)
+browser-tools: $(AXE_JS) $(VNU_JAR)
 
 test: $(STAMP) browser-tools
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

@@ -108,14 +108,16 @@ class MonthArchiveView(ArticleListView):
 @require_GET
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
-    """Crawlers may read everything but the admin and search; the sitemaps are named."""
+    """Crawlers may read everything but the admin and search; the sitemap index is named.
+
+    The index names the news sitemap while it has articles (it is a 404 when empty).
+    """
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         f"Disallow: {reverse('articles:search')}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
-        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap-news'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Category
@@ -32,11 +33,13 @@ class LatestArticlesFeed(Feed):
     """The newest published articles of the whole site."""
 
     feed_type = Rss201rev2Feed
-    language = "ar"
-    description = _("آخر الأخبار المنشورة.")
+    language = "ar-MA"  # as the pages say in <html lang>
 
     def title(self):
-        return settings.SITE_NAME
+        return escape(settings.SITE_NAME)
+
+    def description(self):
+        return escape(_("آخر الأخبار المنشورة."))
 
     def link(self):
         return reverse("articles:home")
@@ -52,11 +55,15 @@ class LatestArticlesFeed(Feed):
     def items(self, obj):
         return _with_base(Article.objects.published().for_feed()[:FEED_SIZE], obj.base)
 
+    # Titles and leads are plain text, but feed readers render RSS titles and
+    # descriptions as HTML. So they are HTML-escaped once here (& < > " ' become
+    # entities) and then XML-escaped by the feed writer: "<b>" is "&amp;lt;b&amp;gt;" in
+    # the bytes, "&lt;b&gt;" to an XML parser and the literal "<b>" on a reader's screen.
     def item_title(self, item):
-        return item.title
+        return escape(item.title)
 
     def item_description(self, item):
-        return item.lead
+        return escape(item.lead)
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -100,7 +107,7 @@ class CategoryArticlesFeed(LatestArticlesFeed):
         return FeedSource(base=request.build_absolute_uri("/").rstrip("/"), category=category)
 
     def title(self, obj):
-        return f"{obj.category.name} — {settings.SITE_NAME}"
+        return escape(f"{obj.category.name} — {settings.SITE_NAME}")
 
     def link(self, obj):
         return obj.category.get_absolute_url()
@@ -109,7 +116,7 @@ class CategoryArticlesFeed(LatestArticlesFeed):
         return reverse("articles:category-feed", kwargs={"slug": obj.category.slug})
 
     def description(self, obj):
-        return obj.category.description or _("آخر مقالات القسم.")
+        return escape(obj.category.description or _("آخر مقالات القسم."))
 
     def items(self, obj):
         return _with_base(Article.objects.published().for_feed().filter(category=obj.category)[:FEED_SIZE], obj.base)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
-from articles.metadata import article_json_ld, share_image_url
+from articles.metadata import article_json_ld, share_image
 from articles.models import Article
 from articles.readership import most_read_articles
 
@@ -62,8 +62,8 @@ def article_page_context(
     }
     if preview:
         return context
-    share_image = share_image_url(article, request)
-    context.update(share_image=share_image, json_ld=article_json_ld(article, request, image=share_image))
+    image = share_image(article, request)
+    context.update(share_image=image, json_ld=article_json_ld(article, request, image=image))
     options = block_options or {}
     for name, block in _blocks.items():
         context.update(block.context(article=article, **options.get(name, {})))

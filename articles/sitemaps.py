@@ -1,10 +1,14 @@
-"""Sitemaps: articles, categories, tags, authors, and a Google News sitemap."""
+"""Sitemaps: the home page, articles, categories, tags, authors, a Google News sitemap,
+and the index and section views that never serve an empty one."""
 
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.functions import Greatest
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -19,8 +23,34 @@ def _published(prefix: str) -> Q:
     return Q(**{f"{prefix}__status": Article.Status.PUBLISHED, f"{prefix}__published_at__lte": timezone.now()})
 
 
-class ArticleSitemap(Sitemap):
+class LatestLastmodSitemap(Sitemap):
+    """A section whose newest `lastmod` the index gets from one aggregate, not every row."""
+
+    lastmod_expression = Max("last")
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=self.lastmod_expression)["latest"]
+
+
+class PageSitemap(Sitemap):
+    """The home page: always there, so the index is never an empty <sitemapindex>."""
+
+    def items(self):
+        return ["articles:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+    def get_latest_lastmod(self):
+        return self.lastmod(None)
+
+
+class ArticleSitemap(LatestLastmodSitemap):
     limit = 5000
+    lastmod_expression = Max(Greatest("updated_at", "published_at"))
 
     def items(self):
         return (
@@ -33,7 +63,7 @@ class ArticleSitemap(Sitemap):
         return max(item.updated_at, item.published_at)
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(LatestLastmodSitemap):
     def items(self):
         return (
             Category.objects.annotate(last=Max("articles__published_at", filter=_published("articles")))
@@ -45,7 +75,7 @@ class CategorySitemap(Sitemap):
         return item.last
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(LatestLastmodSitemap):
     limit = 5000
 
     def items(self):
@@ -61,7 +91,7 @@ class TagSitemap(Sitemap):
         return item.last
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(LatestLastmodSitemap):
     def items(self):
         return (
             get_user_model()
@@ -78,10 +108,11 @@ class AuthorSitemap(Sitemap):
         return item.last
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(LatestLastmodSitemap):
     """Articles of the last two days, rendered in Google's news sitemap format."""
 
     limit = 1000  # Google's ceiling for a news sitemap
+    lastmod_expression = Max(Greatest("updated_at", "published_at"))
 
     def items(self):
         return (
@@ -96,9 +127,29 @@ class NewsSitemap(Sitemap):
 
 
 SITEMAPS = {
+    "pages": PageSitemap,
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
     "news": NewsSitemap,
 }
+
+
+# A <urlset> or <sitemapindex> must hold at least one entry (sitemaps.org and Google News
+# schemas): the index names only sections with something in them, and an empty section
+# asked for directly (the news sitemap on a quiet weekend) is a 404, not an invalid file.
+
+
+def index(request):
+    """/sitemap.xml: the sections that have at least one address, with their lastmod."""
+    filled = {name: section for name, section in SITEMAPS.items() if section().paginator.count}
+    return sitemap_views.index(request, sitemaps=filled, sitemap_url_name="articles:sitemap-section")
+
+
+def section(request, section, template_name="articles/sitemap.xml"):
+    """/sitemap-<section>.xml: one section, its dates with time and offset."""
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section, template_name=template_name)
+    if not response.context_data["urlset"]:
+        raise Http404("empty sitemap")
+    return response

@@ -55,12 +55,20 @@ def search_words(text: str) -> list[str]:
     return _WORD.findall(normalize_arabic(text).casefold())
 
 
+def fold_teh_marbuta(word: str) -> str:
+    """`word` with a final ة written as ه, as phone keyboards often type it."""
+    return word[:-1] + "ه" if word.endswith("ة") else word
+
+
 def expand_word(word: str) -> list[str]:
-    """`word` (already normalized) and its forms without the article or a prefix letter.
+    """`word` (already normalized) and its forms without the article or a prefix letter,
+    then each form ending in ة also written with ه.
 
     "الارهاب" → [الارهاب, ارهاب]; "وبلجيكا" → [وبلجيكا, بلجيكا]; "والارهاب" →
-    [والارهاب, ارهاب, الارهاب]. Used on both sides: on the indexed words and on the
-    words of a query, so that one of the forms meets.
+    [والارهاب, ارهاب, الارهاب]; "الجريمة" → [الجريمة, جريمة, الجريمه, جريمه]. Used on
+    both sides: on the indexed words and on the words of a query, so that one of the
+    forms meets. The ه forms are extra forms, never a replacement of the word: the
+    stemmer still sees "الجريمة" as written, which keeps its ranking (DESIGN.md).
     """
     forms = [word]
     for article in _ARTICLES:
@@ -72,6 +80,8 @@ def expand_word(word: str) -> list[str]:
             break
     if word[:1] in _PREFIX_LETTERS and len(word) - 1 >= _MIN_AFTER_LETTER:
         forms.append(word[1:])
+    # Not for one- or two-letter words: too short to be worth a second form.
+    forms += [fold_teh_marbuta(form) for form in forms if len(form) >= _MIN_AFTER_ARTICLE]
     return list(dict.fromkeys(forms))
 
 

@@ -1,4 +1,3 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
@@ -6,9 +5,9 @@ from articles import (
     converters,  # noqa: F401 - registers <uslug:>, <id:>, <year:>, <month:>
     discovery,
     feeds,
+    sitemaps,
     views,
 )
-from articles.sitemaps import SITEMAPS, NewsSitemap
 
 app_name = "articles"
 urlpatterns = [
@@ -23,24 +22,16 @@ urlpatterns = [
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("<uslug:slug>/feed/", feeds.CategoryArticlesFeed(), name="category-feed"),
     path("robots.txt", discovery.robots_txt, name="robots"),
-    path(
-        "sitemap.xml",
-        cache_page(3600)(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
-        name="sitemap",
-    ),
+    # The index is cached no longer than the news sitemap, so it names that one only
+    # while it has articles in it.
+    path("sitemap.xml", cache_page(600)(sitemaps.index), name="sitemap"),
     path(
         "sitemap-news.xml",
-        cache_page(600)(sitemap_views.sitemap),
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/news_sitemap.xml"},
+        cache_page(600)(sitemaps.section),
+        {"section": "news", "template_name": "articles/news_sitemap.xml"},
         name="sitemap-news",
     ),
-    path(
-        "sitemap-<section>.xml",
-        cache_page(3600)(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap-<section>.xml", cache_page(3600)(sitemaps.section), name="sitemap-section"),
     # Last: a category slug is any other single path segment.
     path("<uslug:slug>/", views.CategoryView.as_view(), name="category"),
 ]

@@ -3,6 +3,7 @@
 import io
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.core.files.base import ContentFile
@@ -48,7 +49,7 @@ def test_site_feed_items_carry_everything_a_feed_reader_needs(client, cover_medi
     )
     article.cover.save("cover.jpg", jpeg())
     channel = feed(client, "/feed/")
-    assert channel.findtext("language") == "ar"
+    assert channel.findtext("language") == "ar-MA"  # as <html lang> says on every page
     (item,) = channel.findall("item")
     assert item.findtext("title") == "تفكيك خلية إرهابية"
     assert item.findtext("link") == "http://testserver" + article.get_absolute_url()
@@ -107,3 +108,44 @@ def test_every_page_links_the_site_feed_and_category_pages_their_own(client):
             'type="application/rss+xml" title="وطني — كواليس اليوم" href="/watani/feed/"'
             in client.get(url).content.decode()
         )
+
+
+class RenderedHTML(HTMLParser):
+    """What a feed reader that renders a field as HTML puts on screen: text and tags."""
+
+    def __init__(self, markup):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def shown(self):
+        return "".join(self.text)
+
+
+def test_markup_in_a_title_or_lead_reaches_feed_readers_as_the_literal_characters(client):
+    title = "<b>عاجل</b> & <script>alert(1)</script>"
+    lead = 'مقدمة <b>بالخط العريض</b> & <script>alert("x")</script> &amp; <img src=x onerror=alert(2)>'
+    make_article(title, lead=lead)
+    channel = feed(client, "/feed/")
+    (item,) = channel.findall("item")
+    for field, original in [("title", title), ("description", lead)]:
+        rendered = RenderedHTML(item.findtext(field))
+        assert rendered.tags == [], field
+        assert rendered.shown == original, field
+
+
+def test_category_feed_channel_reaches_readers_as_text(client):
+    make_category("اقتصاد & <i>مال</i>", "iqtisad", description="<b>المال</b> & الأعمال")
+    channel = feed(client, "/iqtisad/feed/")
+    assert channel.findtext("language") == "ar-MA"
+    assert RenderedHTML(channel.findtext("title")).shown == "اقتصاد & <i>مال</i> — كواليس اليوم"
+    assert RenderedHTML(channel.findtext("description")).shown == "<b>المال</b> & الأعمال"
+    assert RenderedHTML(channel.findtext("description")).tags == []

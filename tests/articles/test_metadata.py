@@ -4,10 +4,16 @@ titles and descriptions of the home and category pages."""
 import json
 import re
 from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+import extruct
+import lxml.html
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.templatetags.static import static
+from PIL import Image
 
 from articles.models import Article
 from tests.helpers import make_article, make_category
@@ -41,7 +47,7 @@ def test_seed_article_has_open_graph_and_twitter_tags(client, seed):
     assert meta(page, "property", "og:description") == [seed.lead]
     assert meta(page, "property", "og:url") == [url]
     (image,) = meta(page, "property", "og:image")
-    assert image.startswith("http://testserver/media/") and image.endswith(".webp")
+    assert image.startswith("http://testserver/media/")
     assert meta(page, "property", "article:published_time") == ["2024-12-05T11:30:00+01:00"]
     assert meta(page, "property", "article:section") == ["أمن"]
     assert meta(page, "property", "article:tag") == ["المغرب", "بلجيكا", "الأمن", "الإرهاب", "التعاون الأمني"]
@@ -99,3 +105,51 @@ def test_home_and_category_pages_have_their_own_titles_and_descriptions(client):
     assert meta(home, "name", "description")[0] != meta(category, "name", "description")[0]
     assert meta(home, "property", "og:type") == ["website"]
     assert meta(category, "property", "og:title") == ["اقتصاد"]
+
+
+def open_graph(page, url):
+    """The Open Graph properties as extruct reads them (as link previewers do), in order."""
+    (graph,) = extruct.extract(page, base_url=url, syntaxes=["opengraph"], uniform=False)["opengraph"]
+    return graph["properties"]
+
+
+def named_meta(page):
+    """<meta name=…> pairs as an HTML parser reads them (Twitter cards, robots)."""
+    return [
+        (node.get("name"), node.get("content")) for node in lxml.html.fromstring(page).iter("meta") if node.get("name")
+    ]
+
+
+def media_file(url):
+    return Path(settings.MEDIA_ROOT) / unquote(urlsplit(url).path).removeprefix(settings.MEDIA_URL)
+
+
+def test_share_previewers_get_a_jpeg_with_its_real_size_the_authors_and_alt_texts(client, seed):
+    url = "http://testserver" + seed.get_absolute_url()
+    page = client.get(seed.get_absolute_url()).content.decode()
+    properties = open_graph(page, url)
+    values = dict(properties)
+    assert values["og:type"] == "article" and values["og:url"] == url
+    assert values["og:image:type"] == "image/jpeg"
+    with Image.open(media_file(values["og:image"])) as image:  # the file a previewer fetches
+        assert image.format == "JPEG"
+        assert (values["og:image:width"], values["og:image:height"]) == (str(image.width), str(image.height))
+        assert image.size == (1200, 675)
+    assert values["og:image:alt"] == seed.cover_caption
+    assert [value for key, value in properties if key == "article:author"] == ["http://testserver/author/sahafi/"]
+    named = dict(named_meta(page))
+    assert named["twitter:image"] == values["og:image"]
+    assert named["twitter:image:alt"] == seed.cover_caption
+    assert "max-image-preview:large" in [part.strip() for part in named["robots"].split(",")]
+
+
+def test_an_article_without_cover_shares_the_logo_with_its_size(client):
+    article = make_article("خبر بلا صورة")
+    page = client.get(article.get_absolute_url()).content.decode()
+    values = dict(open_graph(page, "http://testserver" + article.get_absolute_url()))
+    assert values["og:image"] == "http://testserver" + static("img/logo.png")
+    assert values["og:image:type"] == "image/png"
+    with Image.open(Path(settings.BASE_DIR) / "static" / "img" / "logo.png") as logo:
+        assert (values["og:image:width"], values["og:image:height"]) == (str(logo.width), str(logo.height))
+    assert "article:author" not in values  # no byline: no author profile to claim
+    assert dict(named_meta(page))["twitter:image:alt"] == "خبر بلا صورة"

@@ -64,3 +64,31 @@ def test_comment_form_with_errors_passes_the_audit(demo, page, axe):
 def test_not_found_page_passes_the_audit(demo, page, axe):
     page.goto("/article/999999/la-yujad/")
     assert_accessible(page, axe)
+
+
+def _luminance(rgb):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_heading_anchor_is_readable_when_shown(demo, page):
+    # The "#" before a section heading appears on pointing: it must then meet WCAG AA (4.5:1).
+    page.goto(demo.get_absolute_url())
+    heading = page.locator(".article-body h2").first
+    heading.hover()
+    anchor = heading.locator(".anchor")
+    page.wait_for_function("el => getComputedStyle(el).opacity === '1'", arg=anchor.element_handle())
+    colours = anchor.evaluate(
+        """el => {
+            const rgb = s => s.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+            let node = el, bg = "rgba(0, 0, 0, 0)";
+            while (node && /rgba\\(.*, 0\\)$|transparent/.test(bg)) { bg = getComputedStyle(node).backgroundColor; node = node.parentElement; }
+            return {fg: rgb(getComputedStyle(el).color), bg: /rgba\\(.*, 0\\)$/.test(bg) ? [255, 255, 255] : rgb(bg)};
+        }"""
+    )
+    lighter, darker = sorted((_luminance(colours["fg"]), _luminance(colours["bg"])), reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5, colours
