@@ -15,6 +15,7 @@ RUN_ENV := DJANGO_DEBUG=0 \
 	DJANGO_HTTPS=0 \
 	DJANGO_SERVE_MEDIA=1 \
 	DJANGO_SITE_URL=http://127.0.0.1:8000 \
+	DJANGO_DEFAULT_FROM_EMAIL="كواليس اليوم <news@localhost>" \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
 	DJANGO_EMAIL_FILE_PATH=var/mail \
 	DJANGO_COMMENTS_CLOSE_AFTER_DAYS=0
@@ -24,7 +25,8 @@ TEST_ENV := DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY=tests-only-not-a-secret \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_HTTPS=0 \
-	DJANGO_SITE_URL=http://testserver
+	DJANGO_SITE_URL=http://testserver \
+	DJANGO_DEFAULT_FROM_EMAIL="كواليس اليوم <news@testserver>"
 
 .PHONY: run test install serve lint clean browser-tools
 
