@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 
+from articles import readership, tasks
 from articles.html import html_to_text
 from articles.models import Article, Section
 from articles.search import build_search_texts, search_vector_expression, uses_full_text
@@ -58,3 +60,19 @@ def article_search_index_update(*, article: Article) -> None:
         changes["search_vector"] = search_vector_expression(texts)
     Article.objects.filter(pk=article.pk).update(**changes)
     article.search_document = texts.document
+
+
+def article_view_record(*, article_id: int, user_agent: str) -> bool:
+    """Count one reader's view of an article today; False for a bot, which is not counted.
+
+    Cache operations only, but for a fold once counts have waited: inline with a
+    process-local cache, else queued for the worker (at most once per interval).
+    """
+    if readership.is_bot(user_agent):
+        return False
+    if readership.view_count(article_id=article_id):
+        if readership.fold_in_process():
+            readership.views_fold()
+        else:
+            transaction.on_commit(tasks.fold_views.enqueue)
+    return True

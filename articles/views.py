@@ -17,8 +17,8 @@ from taggit.models import Tag
 
 from articles.metadata import article_json_ld, share_image_url
 from articles.models import Article, Category
-from articles.readership import article_view_record, most_read_articles
-from articles.services import related_articles
+from articles.readership import most_read_articles
+from articles.services import article_view_record, related_articles
 from articles.validators import validate_image_file
 from comments.selectors import comment_block
 

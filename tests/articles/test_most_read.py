@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, ArticleDailyViews
-from articles.readership import FOLD_INTERVAL, MOST_READ_COUNT, is_bot, views_fold
+from articles.readership import FOLD_INTERVAL, MOST_READ_COUNT, fold_in_process, is_bot, views_fold
 from tests.helpers import make_article, make_category, run_tasks
 
 pytestmark = pytest.mark.django_db
@@ -135,10 +135,17 @@ def test_with_a_process_local_cache_the_site_folds_its_own_counts(client, monkey
     assert DBTaskResult.objects.count() == 0
 
 
-def test_the_cache_backend_decides_who_folds(settings):
-    from articles.readership import fold_in_process
-
-    assert fold_in_process() == (settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"))
+@pytest.mark.parametrize(
+    ("backend", "folds_here"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", True),
+        # Any cache other processes share (Redis, memcached, a database table) leaves it to the worker.
+        ("django.core.cache.backends.db.DatabaseCache", False),
+    ],
+)
+def test_only_a_process_local_cache_folds_in_the_web_process(settings, backend, folds_here):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "most-read-test"}}
+    assert fold_in_process() is folds_here
 
 
 def test_most_read_block_on_home_and_article_pages(client):

@@ -200,7 +200,7 @@ class TestCrashAndResume:
         assert dispatch.status == Dispatch.Status.DONE
 
     def test_a_slow_but_live_batch_is_not_taken_over_by_another_worker(self, planned_mail, settings):
-        from newsletter.services import _claim_batch
+        from newsletter.delivery import _claim_batch
 
         settings.NEWSLETTER_BATCH_SIZE = 5
         readers = make_subscribers(5)
@@ -292,7 +292,7 @@ class TestTwoWorkers:
 
     def test_two_workers_holding_batches_at_once_never_hold_the_same_reader(self, settings):
         from newsletter.emails import DigestMail
-        from newsletter.services import RunReport, _claim_batch, _finish_or_reschedule, _send_batch
+        from newsletter.delivery import RunReport, _claim_batch, _finish_or_resume_at, _send_batch
 
         settings.NEWSLETTER_BATCH_SIZE = 4
         readers = make_subscribers(10)
@@ -309,7 +309,7 @@ class TestTwoWorkers:
         batch_c, claim_c = _claim_batch(dispatch)
         assert len(batch_c) == 2 and _claim_batch(dispatch)[0] == []
         _send_batch(batch_c, claim_c, mail_, report)
-        _finish_or_reschedule(dispatch)
+        assert _finish_or_resume_at(dispatch) is None
         assert_each_got_exactly_one(readers)
         dispatch.refresh_from_db()
         assert dispatch.status == Dispatch.Status.DONE
