@@ -291,8 +291,8 @@ class TestTwoWorkers:
         assert statuses(dispatch) == Counter({"sent": 10})
 
     def test_two_workers_holding_batches_at_once_never_hold_the_same_reader(self, settings):
-        from newsletter.emails import DigestMail
         from newsletter.delivery import RunReport, _claim_batch, _finish_or_resume_at, _send_batch
+        from newsletter.emails import DigestMail
 
         settings.NEWSLETTER_BATCH_SIZE = 4
         readers = make_subscribers(10)
