@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.text import INVISIBLE_CHARACTERS
 from comments.models import Comment
 
 STARTED_SALT = "comments.form-started"
@@ -18,10 +19,10 @@ CONSENT_TEXT = _(
     "ولا يُحفظ عنوان IP الخاص بي، ويمكنني طلب حذف تعليقي."
 )
 
-# Bidi controls (U+202A–U+202E, U+2066–U+2069, LRM/RLM, ALM) and zero-width characters
-# (U+200B–U+200D, word joiner, BOM) can reorder or hide what a reader sees; the other
-# C0/C1 control characters (but tab and newline) have no place in a comment either.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi controls and zero-width characters (the table search folds away) can reorder or
+# hide what a reader sees; the other C0/C1 control characters (but tab and newline) have
+# no place in a comment either.
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_reader_text(text: str) -> str:

@@ -83,6 +83,8 @@ class Dispatch(models.Model):
     rhythm = models.CharField(_("الإيقاع"), max_length=6, choices=Rhythm.choices, default=Rhythm.DAILY)
     status = models.CharField(_("الحالة"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     subject = models.CharField(_("الموضوع"), max_length=200)
+    # The digest's own title, shown above its articles; the subject adds the site's name.
+    heading = models.CharField(_("العنوان"), max_length=200, blank=True)
     period_start = models.DateTimeField(_("بداية الفترة"))
     period_end = models.DateTimeField(_("نهاية الفترة"))
     articles = models.ManyToManyField("articles.Article", verbose_name=_("المقالات"), related_name="+", blank=True)

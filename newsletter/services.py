@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from articles.mail import MAIL_LANGUAGE
 from articles.models import Article
 from newsletter import tasks
-from newsletter.emails import MAIL_LANGUAGE, DigestMail
+from newsletter.emails import DigestMail
 from newsletter.models import RHYTHM_PERIOD, Delivery, Dispatch, Rhythm, Subscriber
 
 # Joining and leaving
@@ -121,22 +123,22 @@ def dispatch_prepare(*, rhythm: str, user=None) -> Dispatch | None:
         if not articles:
             return None
         dispatch.period_end = now
-        dispatch.subject = _subject(rhythm, now)
+        dispatch.subject, dispatch.heading = _titles(rhythm, now)
         dispatch.save()
         dispatch.articles.set(articles)
     return dispatch
 
 
-def _subject(rhythm: str, when: datetime) -> str:
-    from django.utils.formats import date_format
-
+def _titles(rhythm: str, when: datetime) -> tuple[str, str]:
+    """The digest's (subject, heading): the heading names the period, the subject adds the site."""
     with translation.override(MAIL_LANGUAGE):
         day = date_format(timezone.localtime(when), "j F Y")
         if rhythm == Rhythm.WEEKLY:
-            template = gettext("%(site)s — ملخص الأسبوع حتى %(day)s")
+            heading = gettext("ملخص الأسبوع حتى %(day)s") % {"day": day}
         else:
-            template = gettext("%(site)s — ملخص أخبار %(day)s")
-        return template % {"site": settings.SITE_NAME, "day": day}
+            heading = gettext("ملخص أخبار %(day)s") % {"day": day}
+        subject = gettext("%(site)s — %(heading)s") % {"site": settings.SITE_NAME, "heading": heading}
+    return subject, heading
 
 
 def dispatch_send(*, dispatch: Dispatch) -> bool:

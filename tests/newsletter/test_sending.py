@@ -1,3 +1,4 @@
+import re
 import smtplib
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -143,6 +144,19 @@ class TestDigestMail:
         assert message.extra_headers["List-Unsubscribe"] == f"<{leave}>"
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert reader.email in message.to
+
+    def test_the_digest_heading_is_the_period_even_when_the_site_name_has_a_dash(self, settings):
+        # The heading is stored with the dispatch, not cut back out of the subject.
+        settings.SITE_NAME = "كواليس — اليوم"
+        make_subscriber()
+        with time_machine.travel(MORNING, tick=False):
+            make_article(published_at=MORNING - timedelta(hours=2))
+            send_newsletter()
+            run_tasks()
+        [message] = mail.outbox
+        assert message.subject == "كواليس — اليوم — ملخص أخبار 5 دجنبر 2024"
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", html_part(message)).group(1)
+        assert heading == "ملخص أخبار 5 دجنبر 2024"
 
     def test_the_list_unsubscribe_header_can_offer_a_mailto_too(self, settings):
         settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "leave@news.example.ma"
