@@ -160,5 +160,6 @@ class TestBadInput:
             assert join(client, f"r{n}@example.ma").status_code == 302
         response = join(client, "r9@example.ma")
         assert response.status_code == 429
+        assert 0 < int(response["Retry-After"]) <= 600  # the window of "10/10m"
         assert "محاولات كثيرة" in response.content.decode()
         assert not Subscriber.objects.filter(email="r9@example.ma").exists()
