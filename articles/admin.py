@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from articles.bylines import authors_line
 from articles.models import Article, Category, Section
 from articles.services import article_search_index_update
 from articles.views import article_context
@@ -72,7 +73,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("الكتّاب"))
     def author_names(self, obj):
-        return "، ".join(a.get_full_name() or a.get_username() for a in obj.authors.all())
+        return authors_line(obj.authors.all())
 
     @admin.display(description=_("معاينة"))
     def preview_link(self, obj):

@@ -5,6 +5,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.bylines import author_name
+
 PUBLISHER_LOGO = "img/logo.png"
 PUBLISHER_LOGO_SIZE = (600, 60)
 SHARE_IMAGE_GEOMETRY = "1200x675"  # the same rendition the article page shows
@@ -34,7 +36,7 @@ def article_json_ld(article, request, *, image: str) -> dict:
     authors = [
         {
             "@type": "Person",
-            "name": author.get_full_name() or author.get_username(),
+            "name": author_name(author),
             "url": request.build_absolute_uri(reverse("articles:author", args=[author.get_username()])),
         }
         for author in article.authors.all()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from articles.bylines import author_name
 from articles.metadata import article_json_ld, share_image_url
 from articles.models import Article, Category
 from articles.readership import most_read_articles
@@ -111,8 +112,7 @@ class AuthorView(ArticleListView):
         return Article.objects.for_listing().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
-        name = self.author.get_full_name() or self.author.get_username()
-        return super().get_context_data(heading=name, author=self.author, **kwargs)
+        return super().get_context_data(heading=author_name(self.author), author=self.author, **kwargs)
 
 
 class ArticleDetailView(DetailView):
