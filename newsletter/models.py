@@ -62,6 +62,23 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_unsubscribed(self) -> bool:
+        return self.status == self.Status.UNSUBSCRIBED
+
+    @property
+    def gets_weekly(self) -> bool:
+        """True for the weekly digest, False for the daily one."""
+        return self.rhythm == Rhythm.WEEKLY
+
 
 class DispatchQuerySet(models.QuerySet):
     def with_progress(self):
@@ -116,6 +133,14 @@ class Dispatch(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_sending(self) -> bool:
+        return self.status == self.Status.SENDING
 
 
 class Delivery(models.Model):
