@@ -27,10 +27,9 @@ HOME_BLOCK_SIZE = 4
 HOME_BLOCK_WINDOW = 400
 
 
-class ArticleListView(ListView):
-    """A paginated list of article cards under a heading."""
+class PaginatedCards:
+    """Pagination of every list of article cards: ARTICLES_PER_PAGE a page."""
 
-    template_name = "articles/listing.html"
     context_object_name = "articles"
 
     def get_paginate_by(self, queryset):
@@ -41,6 +40,12 @@ class ArticleListView(ListView):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+class ArticleListView(PaginatedCards, ListView):
+    """A paginated list of article cards under a heading."""
+
+    template_name = "articles/listing.html"
 
 
 class HomeView(ArticleListView):
