@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from articles.bylines import authors_line
@@ -146,12 +147,14 @@ class ArticleAdmin(admin.ModelAdmin):
         count = queryset.exclude(status=Article.Status.PUBLISHED).update(
             status=Article.Status.PUBLISHED, published_at=Coalesce("published_at", Value(timezone.now()))
         )
-        self.message_user(request, _("نُشر %(count)d مقالا.") % {"count": count}, messages.SUCCESS)
+        done = ngettext("نُشر مقال واحد.", "نُشر %(count)d مقالا.", count) % {"count": count}
+        self.message_user(request, done, messages.SUCCESS)
 
     @admin.action(description=_("إرجاع المقالات المحددة إلى المسودات"), permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
-        self.message_user(request, _("أُرجع %(count)d مقالا إلى المسودات.") % {"count": count}, messages.SUCCESS)
+        done = ngettext("أُرجع مقال واحد إلى المسودات.", "أُرجع %(count)d مقالا إلى المسودات.", count)
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(never_cache(self.preview_view))

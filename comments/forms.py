@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from articles.text import INVISIBLE_CHARACTERS
 from comments.models import Comment
@@ -58,7 +59,11 @@ class CommentForm(forms.Form):
         max_length=NAME_MAX_LENGTH,
         error_messages={
             "required": _("اكتب اسمك."),
-            "max_length": _("الاسم طويل جدا (%(limit_value)d حرفا على الأكثر)."),
+            "max_length": ngettext_lazy(
+                "الاسم طويل جدا (حرف واحد على الأكثر).",
+                "الاسم طويل جدا (%(limit_value)d حرفا على الأكثر).",
+                "limit_value",
+            ),
         },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -78,7 +83,11 @@ class CommentForm(forms.Form):
         max_length=settings.COMMENTS_MAX_LENGTH,
         error_messages={
             "required": _("اكتب تعليقك."),
-            "max_length": _("التعليق طويل جدا: %(show_value)d حرفا، والحد %(limit_value)d حرف."),
+            "max_length": ngettext_lazy(
+                "التعليق طويل جدا: حرف واحد، والحد %(limit_value)d حرف.",
+                "التعليق طويل جدا: %(show_value)d حرفا، والحد %(limit_value)d حرف.",
+                "show_value",
+            ),
         },
         widget=forms.Textarea(attrs={"rows": 6}),
     )

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from articles.models import Article
 from comments import spam, tasks
@@ -123,7 +123,8 @@ def comment_report(*, comment: Comment, reporter_address: str) -> bool:
     recent = reports.filter(created_at__gt=comment.moderated_at) if comment.moderated_at else reports
     if comment.status == Comment.Status.APPROVED and recent.count() >= settings.COMMENTS_REPORT_THRESHOLD:
         comment.status = Comment.Status.PENDING
-        comment.hold_reason = gettext("أبلغ عنه %(count)d قراء") % {"count": comment.report_count}
+        reported = ngettext("أبلغ عنه قارئ واحد", "أبلغ عنه %(count)d قراء", comment.report_count)
+        comment.hold_reason = reported % {"count": comment.report_count}
         update += ["status", "hold_reason"]
     comment.save(update_fields=update)
     return True
