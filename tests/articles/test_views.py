@@ -251,3 +251,14 @@ def test_server_error_page_is_in_arabic(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "حدث خطأ غير متوقع" in response.content.decode()
+
+
+def test_an_author_without_a_full_name_is_shown_by_username_everywhere(client):
+    named = make_user("hammouchi", first_name="يوسف", last_name="العلمي")
+    bare = make_user("desk-rabat")
+    article = make_article("تحقيق مشترك", authors=[named, bare])
+    page = html(client.get(article.get_absolute_url()))
+    assert ">يوسف العلمي</a>، <a" in page and ">desk-rabat</a>" in page
+    assert '<h1 class="page-title">desk-rabat</h1>' in html(client.get("/author/desk-rabat/"))
+    feed = client.get("/feed/").content.decode()
+    assert "يوسف العلمي، desk-rabat" in feed
