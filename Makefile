@@ -34,7 +34,8 @@ TEST_ENV := PORTAL_ENV_FILE= \
 	DJANGO_SECRET_KEY=tests-only-not-a-secret-but-long-enough-for-the-50-character-rule \
 	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_HTTPS=0 \
-	DJANGO_SITE_URL=http://testserver
+	DJANGO_SITE_URL=http://testserver \
+	DJANGO_DEFAULT_FROM_EMAIL="كواليس اليوم <news@testserver>"
 
 .PHONY: run local-env test install serve lint clean browser-tools backup restore
 

@@ -7,8 +7,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
+from articles.bylines import authors_line
 from articles.models import Article, Category, Section
 from articles.pages import article_page_context
 from articles.services import article_may_publish, article_publish, article_save, article_unpublish
@@ -92,7 +94,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("الكتّاب"))
     def author_names(self, obj):
-        return "، ".join(a.get_full_name() or a.get_username() for a in obj.authors.all())
+        return authors_line(obj.authors.all())
 
     @admin.display(description=_("معاينة"))
     def preview_link(self, obj):
@@ -175,14 +177,18 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in chosen:
             # A date already set (a planned time) is kept; without one, now.
             article_publish(article=article, user=request.user, at=article.published_at)
-        self.message_user(request, _("نُشر %(count)d مقالا.") % {"count": len(chosen)}, messages.SUCCESS)
+        count = len(chosen)
+        done = ngettext("نُشر مقال واحد.", "نُشر %(count)d مقالا.", count) % {"count": count}
+        self.message_user(request, done, messages.SUCCESS)
 
     @admin.action(description=_("إرجاع المقالات المحددة إلى المسودات"), permissions=["change"])
     def unpublish(self, request, queryset):
         chosen = list(queryset.filter(status=Article.Status.PUBLISHED))
         for article in chosen:
             article_unpublish(article=article, user=request.user)
-        self.message_user(request, _("أُرجع %(count)d مقالا إلى المسودات.") % {"count": len(chosen)}, messages.SUCCESS)
+        count = len(chosen)
+        done = ngettext("أُرجع مقال واحد إلى المسودات.", "أُرجع %(count)d مقالا إلى المسودات.", count)
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(never_cache(self.preview_view))

@@ -36,15 +36,15 @@ class Restored:
 
 
 def site_counts() -> dict:
-    """What a newsroom would check after a restore: its articles, comments and subscribers."""
-    from articles.models import Article
-    from comments.models import Comment
-    from newsletter.models import Subscriber
+    """Rows of every model of the project's own apps ("articles.article": 8, …), to check a restore by.
 
+    Found through the app registry, so this base app names no other app.
+    """
+    from django.apps import apps
+
+    project = [config for config in apps.get_app_configs() if Path(config.path).parent == settings.BASE_DIR]
     return {
-        "articles": Article.objects.count(),
-        "comments": Comment.objects.count(),
-        "subscribers": Subscriber.objects.count(),
+        model._meta.label_lower: model._default_manager.count() for config in project for model in config.get_models()
     }
 
 

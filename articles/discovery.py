@@ -1,19 +1,18 @@
 """Pages that help readers and machines find articles: search, date archives, robots.txt."""
 
-from datetime import date
-
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.generic import dates
 
 from articles import search
 from articles.html import html_to_text
 from articles.models import Article
 from articles.search import SearchQueryError, highlight, parse_query, search_queryset
-from articles.views import ArticleListView
+from articles.views import ArticleListView, PaginatedCards
 
 SNIPPET_WORDS = 40
 
@@ -60,49 +59,41 @@ def _article_text(article: Article) -> str:
     return " ".join(part for part in parts if part)
 
 
-class YearArchiveView(ArticleListView):
-    """/archive/<year>/ — the year's articles, with links to its months."""
+class ArchiveMixin(PaginatedCards):
+    """What both date archives share: public articles as cards, by Casablanca time."""
 
     template_name = "articles/archive.html"
+    date_field = "published_at"
+    allow_empty = True  # an empty month says so (200), it is not a 404
+    year_format = "%Y"
+    month_format = "%m"
 
     def get_queryset(self):
-        self.year = self.kwargs["year"]
-        if not 1 <= self.year <= 9999:
-            raise Http404
-        return Article.objects.published().for_listing().filter(published_at__year=self.year)
+        return Article.objects.published().for_listing()
+
+
+class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
+    """/archive/<year>/ — the year's articles, with links to its months (`date_list`)."""
+
+    make_object_list = True
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            heading=gettext("أرشيف سنة %(year)d") % {"year": self.year},
-            year=self.year,
-            months=Article.objects.published().archive_months(year=self.year),
-            **kwargs,
-        )
+        context = super().get_context_data(**kwargs)
+        context["heading"] = gettext("أرشيف سنة %(year)d") % {"year": context["year"].year}
+        return context
 
 
-class MonthArchiveView(ArticleListView):
+class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
     """/archive/<year>/<month>/ — the month's articles."""
 
-    template_name = "articles/archive.html"
-
-    def get_queryset(self):
-        try:
-            self.month = date(self.kwargs["year"], self.kwargs["month"], 1)
-        except ValueError:
-            raise Http404 from None
-        return (
-            Article.objects.published()
-            .for_listing()
-            .filter(published_at__year=self.month.year, published_at__month=self.month.month)
-        )
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The month page links no days: skip the query that would list them.
+        return []
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            heading=gettext("أرشيف %(month)s") % {"month": date_format(self.month, "YEAR_MONTH_FORMAT")},
-            year=self.month.year,
-            month=self.month,
-            **kwargs,
-        )
+        context = super().get_context_data(**kwargs)
+        context["heading"] = gettext("أرشيف %(month)s") % {"month": date_format(context["month"], "YEAR_MONTH_FORMAT")}
+        return context
 
 
 @require_GET

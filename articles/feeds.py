@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from articles.bylines import authors_line
 from articles.models import Article, Category
 
 FEED_SIZE = 30
@@ -79,7 +80,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return "، ".join(author.get_full_name() or author.get_username() for author in item.authors.all()) or None
+        return authors_line(item.authors.all()) or None
 
     def item_categories(self, item):
         return [item.category.name, *(tag.name for tag in item.tags.all())]

@@ -7,6 +7,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.bylines import author_name
+
 PUBLISHER_LOGO = "img/logo.png"
 PUBLISHER_LOGO_SIZE = (600, 60)
 # The frame the article page shows, as a JPEG: the page's renditions are WebP, which
@@ -53,7 +55,7 @@ def article_json_ld(article, request, *, image: ShareImage) -> dict:
     """The schema.org NewsArticle of `article`, as a dict ready for JSON."""
     url = request.build_absolute_uri(article.get_absolute_url())
     authors = [
-        {"@type": "Person", "name": author.get_full_name() or author.get_username(), "url": author_url}
+        {"@type": "Person", "name": author_name(author), "url": author_url}
         for author, author_url in zip(article.authors.all(), author_urls(article, request), strict=True)
     ]
     data = {

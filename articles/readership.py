@@ -6,10 +6,11 @@ sequence number plus one key per slot), so the fold knows which counters to read
 no key listing, which neither the local-memory nor the Redis backend offers portably.
 `views_fold()` moves the counts into ArticleDailyViews: it decrements each counter by
 what it read (views arriving meanwhile stay counted) and adds that in one UPDATE per
-day. It runs as a background task, enqueued by a view once counts have waited
-FOLD_INTERVAL, and from the `fold_views` management command for cron. With the
-local-memory cache (`make run`) other processes cannot see the counters, so the web
-process folds its own counts inline instead, still at most once per interval.
+day. It runs as a background task, which `articles.services.article_view_record`
+enqueues once counts have waited FOLD_INTERVAL, and from the `fold_views` management
+command for cron. With the local-memory cache (`make run`) other processes cannot see
+the counters, so the web process folds its own counts inline instead, still at most
+once per interval. This module knows nothing of the task queue.
 """
 
 import re
@@ -68,14 +69,12 @@ def _incr(key: str) -> int:
         return cache.incr(key)
 
 
-def article_view_record(*, article_id: int, user_agent: str) -> bool:
-    """Count one reader's view of an article today; False when it was not counted.
+def view_count(*, article_id: int) -> bool:
+    """Count one view of an article today in the cache; True when a fold is now due.
 
-    Cache operations only: never a database query, except the enqueueing of a fold
-    once counts have waited FOLD_INTERVAL (at most once per interval).
+    Cache operations only, never a database query. A fold is due once counts have
+    waited FOLD_INTERVAL, and is announced to one caller per interval.
     """
-    if is_bot(user_agent):
-        return False
     day = timezone.localdate()
     key = _counter_key(day, article_id)
     if cache.add(key, 0, _TTL):
@@ -86,14 +85,7 @@ def article_view_record(*, article_id: int, user_agent: str) -> bool:
     now = time.time()
     cache.add(_PENDING_KEY, now, _TTL)
     waiting_since = cache.get(_PENDING_KEY, now)
-    if now - waiting_since >= FOLD_INTERVAL and cache.add(_ENQUEUED_KEY, 1, FOLD_INTERVAL):
-        if fold_in_process():
-            views_fold()
-        else:
-            from articles.tasks import fold_views
-
-            transaction.on_commit(fold_views.enqueue)
-    return True
+    return now - waiting_since >= FOLD_INTERVAL and cache.add(_ENQUEUED_KEY, 1, FOLD_INTERVAL)
 
 
 def fold_in_process() -> bool:

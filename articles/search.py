@@ -19,6 +19,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from articles.text import expand_word, raw_words, search_words
 
@@ -51,7 +52,10 @@ def parse_query(raw: str) -> ParsedQuery:
     if not raw:
         raise SearchQueryError(_("اكتب كلمة أو أكثر للبحث."))
     if len(raw) > MAX_QUERY_LENGTH:
-        raise SearchQueryError(_("عبارة البحث طويلة جدا: %(max)d حرفا على الأكثر.") % {"max": MAX_QUERY_LENGTH})
+        too_long = ngettext_lazy(
+            "عبارة البحث طويلة جدا: حرف واحد على الأكثر.", "عبارة البحث طويلة جدا: %(max)d حرف على الأكثر.", "max"
+        )
+        raise SearchQueryError(too_long % {"max": MAX_QUERY_LENGTH})
     text = raw.translate(_QUOTES)
     phrases, terms = [], []
     for quoted in _PHRASE.findall(text):
@@ -66,7 +70,12 @@ def parse_query(raw: str) -> ParsedQuery:
     if not unique_terms and not phrases:
         raise SearchQueryError(_("لم نجد في عبارة البحث كلمات يمكن البحث عنها. جرّب كلمات عربية أو أرقاما."))
     if len(unique_terms) + sum(len(p) for p in phrases) > MAX_TERMS:
-        raise SearchQueryError(_("عبارة البحث فيها كلمات كثيرة: %(max)d كلمات على الأكثر.") % {"max": MAX_TERMS})
+        too_many = ngettext_lazy(
+            "عبارة البحث فيها كلمات كثيرة: كلمة واحدة على الأكثر.",
+            "عبارة البحث فيها كلمات كثيرة: %(max)d كلمات على الأكثر.",
+            "max",
+        )
+        raise SearchQueryError(too_many % {"max": MAX_TERMS})
     return ParsedQuery(
         terms=tuple(tuple(expand_word(word)) for word in unique_terms),
         phrases=tuple(dict.fromkeys(phrases)),

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from articles import readership, tasks
 from articles.html import html_to_text
 from articles.models import Article, Section
 from articles.search import build_search_texts, search_vector_expression, uses_full_text
@@ -129,3 +130,19 @@ def _article_changed(*, article: Article, was_public: bool) -> None:
         return  # a draft edited: nothing the public saw or will see has changed
     for receiver in list(article_change_receivers):
         transaction.on_commit(partial(receiver, article=article, was_public=was_public))
+
+
+def article_view_record(*, article_id: int, user_agent: str) -> bool:
+    """Count one reader's view of an article today; False for a bot, which is not counted.
+
+    Cache operations only, but for a fold once counts have waited: inline with a
+    process-local cache, else queued for the worker (at most once per interval).
+    """
+    if readership.is_bot(user_agent):
+        return False
+    if readership.view_count(article_id=article_id):
+        if readership.fold_in_process():
+            readership.views_fold()
+        else:
+            transaction.on_commit(tasks.fold_views.enqueue)
+    return True

@@ -6,8 +6,10 @@ import unicodedata
 # Harakat and other combining marks (U+064B–U+065F), the superscript alef (U+0670),
 # Quranic annotation marks (U+06D6–U+06ED) and tatweel (U+0640).
 _MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-# Bidi controls and marks, zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM).
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff]")
+# Bidi controls and marks, zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM),
+# as the inside of a regular-expression class: reader input is cleaned of the same.
+INVISIBLE_CHARACTERS = "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -40,10 +42,26 @@ def normalize_arabic(text: str) -> str:
 # which \w alone would split on.
 _WORD = re.compile(r"\w+")
 _RAW_WORD = re.compile("[\\w\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]+")
+# One-letter words written attached to the next: the conjunctions and the prepositions.
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ك", "ل")
 # The definite article and its prefixed forms, longest first; ("لل" is ل + ال with the
 # alef dropped, so it also yields the ال form).
-_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
-_PREFIX_LETTERS = ("و", "ف", "ب", "ل", "ك")
+DEFINITE_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+# Every run of attached clitics a word may start with: a conjunction, then an article
+# or a preposition ("وبال", "فل", "ال"…), longest first.
+ATTACHED_PREFIXES = tuple(
+    sorted(
+        {
+            conjunction + rest
+            for conjunction in ("", *CONJUNCTIONS)
+            for rest in ("", *PREPOSITIONS, *(a for a in DEFINITE_ARTICLES if a[0] not in CONJUNCTIONS))
+        }
+        - {""},
+        key=lambda prefix: (-len(prefix), prefix),
+    )
+)
+_PREFIX_LETTERS = CONJUNCTIONS + PREPOSITIONS
 # What must be left after stripping: short remainders are more often part of the word
 # (والي، بلاغ) than a prefix, and would match far too much.
 _MIN_AFTER_ARTICLE = 3
@@ -71,7 +89,7 @@ def expand_word(word: str) -> list[str]:
     stemmer still sees "الجريمة" as written, which keeps its ranking (DESIGN.md).
     """
     forms = [word]
-    for article in _ARTICLES:
+    for article in DEFINITE_ARTICLES:
         rest = word[len(article) :]
         if word.startswith(article) and len(rest) >= _MIN_AFTER_ARTICLE:
             forms.append(rest)

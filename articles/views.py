@@ -5,18 +5,19 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from articles.bylines import author_name
 from articles.models import Article, Category
 from articles.pages import article_page_context
-from articles.readership import article_view_record, most_read_articles
+from articles.readership import most_read_articles
+from articles.services import article_view_record
 
 HOME_BLOCK_SIZE = 4
 HOME_BLOCK_WINDOW = 400
 
 
-class ArticleListView(ListView):
-    """A paginated list of article cards under a heading."""
+class PaginatedCards:
+    """Pagination of every list of article cards: ARTICLES_PER_PAGE a page."""
 
-    template_name = "articles/listing.html"
     context_object_name = "articles"
 
     def get_paginate_by(self, queryset):
@@ -27,6 +28,12 @@ class ArticleListView(ListView):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+class ArticleListView(PaginatedCards, ListView):
+    """A paginated list of article cards under a heading."""
+
+    template_name = "articles/listing.html"
 
 
 class HomeView(ArticleListView):
@@ -93,8 +100,7 @@ class AuthorView(ArticleListView):
         return Article.objects.published().for_listing().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):
-        name = self.author.get_full_name() or self.author.get_username()
-        return super().get_context_data(heading=name, author=self.author, **kwargs)
+        return super().get_context_data(heading=author_name(self.author), author=self.author, **kwargs)
 
 
 class ArticleDetailView(DetailView):

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from comments.models import Comment
 from comments.services import comments_delete, comments_moderate
@@ -69,18 +70,20 @@ class CommentAdmin(admin.ModelAdmin):
             _("على الموقع"),
         )
 
-    def _moderate(self, request, queryset, status, done):
+    def _moderate(self, request, queryset, status, singular, plural):
         count = comments_moderate(comments=queryset, status=status, moderator=request.user)
-        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+        self.message_user(request, ngettext(singular, plural, count) % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("نشر التعليقات المحددة"), permissions=["change"])
     def approve(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.APPROVED, _("نُشر %(count)d تعليقا."))
+        self._moderate(request, queryset, Comment.Status.APPROVED, "نُشر تعليق واحد.", "نُشر %(count)d تعليقا.")
 
     @admin.action(description=_("رفض التعليقات المحددة"), permissions=["change"])
     def reject(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.REJECTED, _("رُفض %(count)d تعليقا."))
+        self._moderate(request, queryset, Comment.Status.REJECTED, "رُفض تعليق واحد.", "رُفض %(count)d تعليقا.")
 
     @admin.action(description=_("وسم التعليقات المحددة كرسائل مزعجة"), permissions=["change"])
     def mark_spam(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.SPAM, _("وُسم %(count)d تعليقا كرسائل مزعجة."))
+        self._moderate(
+            request, queryset, Comment.Status.SPAM, "وُسم تعليق واحد كرسالة مزعجة.", "وُسم %(count)d تعليقا كرسائل مزعجة."
+        )

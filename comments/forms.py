@@ -8,7 +8,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from articles.text import INVISIBLE_CHARACTERS
 from comments.models import Comment
 
 STARTED_SALT = "comments.form-started"
@@ -20,10 +22,10 @@ CONSENT_TEXT = _(
     "ولا يُحفظ عنوان IP الخاص بي، ويمكنني طلب حذف تعليقي."
 )
 
-# Bidi controls (U+202A–U+202E, U+2066–U+2069, LRM/RLM, ALM) and zero-width characters
-# (U+200B–U+200D, word joiner, BOM) can reorder or hide what a reader sees; the other
-# C0/C1 control characters (but tab and newline) have no place in a comment either.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi controls and zero-width characters (the table search folds away) can reorder or
+# hide what a reader sees; the other C0/C1 control characters (but tab and newline) have
+# no place in a comment either.
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_reader_text(text: str) -> str:
@@ -74,7 +76,11 @@ class CommentForm(forms.Form):
         max_length=NAME_MAX_LENGTH,
         error_messages={
             "required": _("اكتب اسمك."),
-            "max_length": _("الاسم طويل جدا (%(limit_value)d حرفا على الأكثر)."),
+            "max_length": ngettext_lazy(
+                "الاسم طويل جدا (حرف واحد على الأكثر).",
+                "الاسم طويل جدا (%(limit_value)d حرفا على الأكثر).",
+                "limit_value",
+            ),
         },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -94,7 +100,11 @@ class CommentForm(forms.Form):
         max_length=settings.COMMENTS_MAX_LENGTH,
         error_messages={
             "required": _("اكتب تعليقك."),
-            "max_length": _("التعليق طويل جدا: %(show_value)d حرفا، والحد %(limit_value)d حرف."),
+            "max_length": ngettext_lazy(
+                "التعليق طويل جدا: حرف واحد، والحد %(limit_value)d حرف.",
+                "التعليق طويل جدا: %(show_value)d حرفا، والحد %(limit_value)d حرف.",
+                "show_value",
+            ),
         },
         widget=forms.Textarea(attrs={"rows": 6}),
     )

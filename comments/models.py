@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.mail import absolute_url
 from articles.models import Article
 
 STOP_NOTIFICATIONS_SALT = "comments.stop-notifications"
@@ -135,7 +136,7 @@ class Comment(models.Model):
         """Absolute link that stops reply notifications to this comment's address, no login."""
         # The token names the comment, not the address, so no email ends up in server logs.
         token = signing.dumps(self.pk, salt=STOP_NOTIFICATIONS_SALT)
-        return settings.SITE_URL + reverse("comments:stop", kwargs={"token": token})
+        return absolute_url(reverse("comments:stop", kwargs={"token": token}))
 
 
 class CommentReport(models.Model):

@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,19 +7,11 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from articles.models import Article
-from articles.text import normalize_arabic
+from comments import spam, tasks
 from comments.models import STOP_NOTIFICATIONS_SALT, Comment, CommentReport
-
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_WORD = re.compile(r"[^\W_]+")
-_REPEATS = re.compile(r"(.)\1+")
-# Clitics written attached to a word: "القمار", "وبالقمار" must match "قمار".
-_CONJUNCTIONS = ("", "و", "ف")
-_ARTICLES = ("", "بال", "كال", "لل", "ال", "ب", "ك", "ل")
-_PREFIXES = tuple(sorted({c + a for c in _CONJUNCTIONS for a in _ARTICLES} - {""}, key=len, reverse=True))
 
 
 def sender_hash(*, address: str) -> str:
@@ -36,64 +27,6 @@ def comments_are_open(*, article: Article) -> bool:
     if days and article.published_at and article.published_at + timedelta(days=days) <= timezone.now():
         return False
     return True
-
-
-def _fold(text: str) -> str:
-    return normalize_arabic(text).casefold()
-
-
-def _words(folded: str) -> list[str]:
-    # Spelling games: "حـمـار" and "حماااار" squeeze to "حمار"; letters spelt one by one
-    # ("ح م ا ر", "ح-م-ا-ر") are joined back into one word.
-    words, letters = [], ""
-    for word in _WORD.findall(folded):
-        if len(word) == 1:
-            letters += word
-            continue
-        if letters:
-            words.append(letters)
-            letters = ""
-        words.append(word)
-    if letters:
-        words.append(letters)
-    return [_REPEATS.sub(r"\1", word) for word in words]
-
-
-def _matches(word: str, blocked: str) -> bool:
-    forms = [word] + [word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2]
-    # Long blocked words also catch their suffixed forms (plurals, pronouns).
-    return any(form == blocked or (len(blocked) >= 4 and form.startswith(blocked)) for form in forms)
-
-
-def blocked_word_in(text: str) -> str | None:
-    """The first word of COMMENTS_BLOCKED_WORDS found in `text` after Arabic folding, if any.
-
-    Whole words are compared, after dropping an attached article or conjunction, so "أقمار"
-    does not match "قمار"; a blocked entry with a space is looked for as a phrase.
-    """
-    folded = _fold(text)
-    words = _words(folded)
-    spaced = " ".join(words)
-    for entry in settings.COMMENTS_BLOCKED_WORDS:
-        blocked = " ".join(_words(_fold(entry)))
-        if not blocked:
-            continue
-        if " " in blocked:
-            if f" {blocked} " in f" {spaced} ":
-                return entry
-        elif any(_matches(word, blocked) for word in words):
-            return entry
-    return None
-
-
-def _hold_reason(*, name: str, body: str) -> str:
-    links = len(_LINK.findall(body)) + len(_LINK.findall(name))
-    if links > settings.COMMENTS_MAX_LINKS:
-        return gettext("روابط كثيرة (%(count)d)") % {"count": links}
-    word = blocked_word_in(f"{name}\n{body}")
-    if word:
-        return gettext("كلمة محظورة: %(word)s") % {"word": word}
-    return ""
 
 
 def _is_trusted(*, email: str) -> bool:
@@ -121,7 +54,7 @@ def comment_submit(
     now = timezone.now()
     if parent is not None and parent.parent_id:
         parent = parent.parent  # one level of replies: answer the thread, not the reply
-    reason = _hold_reason(name=name, body=body)
+    reason = spam.hold_reason(name=name, body=body)
     if reason:
         status = Comment.Status.SPAM
     elif _is_trusted(email=email):
@@ -197,10 +130,8 @@ def article_comment_counts_refresh(*, article_ids) -> None:
 
 
 def _notify_on_commit(comment_ids: list[int]) -> None:
-    from comments.tasks import send_comment_notifications
-
     for comment_id in comment_ids:
-        transaction.on_commit(lambda pk=comment_id: send_comment_notifications.enqueue(comment_id=pk))
+        transaction.on_commit(lambda pk=comment_id: tasks.send_comment_notifications.enqueue(comment_id=pk))
 
 
 def comment_report(*, comment: Comment, reporter_address: str) -> bool:
@@ -222,7 +153,8 @@ def comment_report(*, comment: Comment, reporter_address: str) -> bool:
     recent = reports.filter(created_at__gt=comment.moderated_at) if comment.moderated_at else reports
     if comment.status == Comment.Status.APPROVED and recent.count() >= settings.COMMENTS_REPORT_THRESHOLD:
         comment.status = Comment.Status.PENDING
-        comment.hold_reason = gettext("أبلغ عنه %(count)d قراء") % {"count": comment.report_count}
+        reported = ngettext("أبلغ عنه قارئ واحد", "أبلغ عنه %(count)d قراء", comment.report_count)
+        comment.hold_reason = reported % {"count": comment.report_count}
         update += ["status", "hold_reason"]
     comment.save(update_fields=update)
     if "status" in update:

@@ -1,6 +1,3 @@
-import time
-
-import django_fast_ratelimit as ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -12,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.clients import client_address
 from articles.models import Article
 from articles.pages import article_page_context
+from articles.ratelimit import rate_limited
 from comments.forms import CONSENT_TEXT, CommentForm, started_claim
 from comments.models import Comment
 from comments.services import (
@@ -24,18 +22,10 @@ from comments.services import (
 )
 
 
-def _over_limit(*, group: str, key: str, rate: str) -> int:
-    """Count one attempt against `rate`; the seconds to wait if it is exceeded, else 0."""
-    if not rate:
-        return 0
-    limit = ratelimit.get_ratelimit(group=group, key=key.encode(), rate=rate, action=ratelimit.Action.INCREASE)
-    return max(1, int(limit.end - time.time())) if limit.request_limit else 0
-
-
-def _too_many(request, *, article: Article, wait: int):
-    response = render(request, "comments/rate_limited.html", {"article": article}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
+def _too_many(request, *, group: str, key: str, rate: str, article: Article):
+    return rate_limited(
+        request, group=group, key=key, rate=rate, template="comments/rate_limited.html", context={"article": article}
+    )
 
 
 def _public_article(article_id: int) -> Article:
@@ -66,11 +56,15 @@ def comment_post(request, article_id: int):
     if not comments_are_open(article=article):
         return render(request, "comments/closed.html", {"article": article}, status=403)
     address = client_address(request)
-    wait = _over_limit(
-        group="comments:post:address", key=sender_hash(address=address), rate=settings.COMMENTS_RATE_PER_ADDRESS
+    limited = _too_many(
+        request,
+        group="comments:post:address",
+        key=sender_hash(address=address),
+        rate=settings.COMMENTS_RATE_PER_ADDRESS,
+        article=article,
     )
-    if wait:
-        return _too_many(request, article=article, wait=wait)
+    if limited:
+        return limited
     form = CommentForm(request.POST, article=article)
     if form.looks_like_a_bot():
         # Nothing is stored and the bot learns nothing: it sees what a reader sees.
@@ -88,11 +82,15 @@ def comment_post(request, article_id: int):
         messages.success(request, _awaits_review(), extra_tags="comments")
         return _back_to_comments(article)
     data = form.cleaned_data
-    wait = _over_limit(
-        group="comments:post:email", key=data["email"].strip().lower(), rate=settings.COMMENTS_RATE_PER_EMAIL
+    limited = _too_many(
+        request,
+        group="comments:post:email",
+        key=data["email"].strip().lower(),
+        rate=settings.COMMENTS_RATE_PER_EMAIL,
+        article=article,
     )
-    if wait:
-        return _too_many(request, article=article, wait=wait)
+    if limited:
+        return limited
     comment = comment_submit(
         article=article,
         parent=data["parent"],
@@ -130,11 +128,15 @@ def comment_report_view(request, comment_id: int):
         Comment.objects.select_related("article").filter(article__in=Article.objects.published()), pk=comment_id
     )
     address = client_address(request)
-    wait = _over_limit(
-        group="comments:report:address", key=sender_hash(address=address), rate=settings.COMMENTS_RATE_REPORTS
+    limited = _too_many(
+        request,
+        group="comments:report:address",
+        key=sender_hash(address=address),
+        rate=settings.COMMENTS_RATE_REPORTS,
+        article=comment.article,
     )
-    if wait:
-        return _too_many(request, article=comment.article, wait=wait)
+    if limited:
+        return limited
     if comment.status == Comment.Status.APPROVED:
         comment_report(comment=comment, reporter_address=address)
     messages.success(request, gettext("شكرا لك، وصل إبلاغك وسيراجع المحررون هذا التعليق."), extra_tags="comments")

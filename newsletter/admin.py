@@ -89,6 +89,7 @@ class DispatchAdmin(admin.ModelAdmin):
     list_filter = ["status", "rhythm"]
     fields = [
         "subject",
+        "heading",
         "rhythm",
         "status",
         "progress",

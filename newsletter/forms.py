@@ -10,10 +10,19 @@ CONSENT_TEXT = _(
 )
 
 
+class RhythmSelect(forms.RadioSelect):
+    def value_from_datadict(self, data, files, name):
+        # A form sent without a choice is the daily digest: shown checked again, and cleaned so.
+        return super().value_from_datadict(data, files, name) or Rhythm.DAILY
+
+
 class SubscribeForm(forms.Form):
+    """The signup box at the foot of every page and on the subscribe page: one source for its words."""
+
     email = forms.EmailField(
         label=_("بريدك الإلكتروني"),
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr", "placeholder": "name@example.ma"}),
         error_messages={
             "required": _("اكتب بريدك الإلكتروني للاشتراك."),
             "invalid": _("هذا العنوان لا يبدو بريدا إلكترونيا صحيحا، مثل: name@example.ma"),
@@ -25,7 +34,7 @@ class SubscribeForm(forms.Form):
         choices=Rhythm.choices,
         initial=Rhythm.DAILY,
         required=False,
-        widget=forms.RadioSelect,
+        widget=RhythmSelect,
         error_messages={"invalid_choice": _("اختر ملخصا يوميا أو أسبوعيا.")},
     )
     consent = forms.BooleanField(
@@ -33,6 +42,11 @@ class SubscribeForm(forms.Form):
         error_messages={"required": _("لا يمكن الاشتراك دون الموافقة على إشعار حماية المعطيات الشخصية.")},
     )
     source = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        # The box's ids are the page's landmarks (labels, error descriptions): one prefix for all.
+        kwargs.setdefault("auto_id", "newsletter-%s")
+        super().__init__(*args, **kwargs)
 
     def clean_rhythm(self):
         return self.cleaned_data.get("rhythm") or Rhythm.DAILY

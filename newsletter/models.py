@@ -66,6 +66,23 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_unsubscribed(self) -> bool:
+        return self.status == self.Status.UNSUBSCRIBED
+
+    @property
+    def gets_weekly(self) -> bool:
+        """True for the weekly digest, False for the daily one."""
+        return self.rhythm == Rhythm.WEEKLY
+
 
 class DispatchQuerySet(models.QuerySet):
     def with_progress(self):
@@ -87,6 +104,8 @@ class Dispatch(models.Model):
     rhythm = models.CharField(_("الإيقاع"), max_length=6, choices=Rhythm.choices, default=Rhythm.DAILY)
     status = models.CharField(_("الحالة"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     subject = models.CharField(_("الموضوع"), max_length=200)
+    # The digest's own title, shown above its articles; the subject adds the site's name.
+    heading = models.CharField(_("العنوان"), max_length=200, blank=True)
     period_start = models.DateTimeField(_("بداية الفترة"))
     period_end = models.DateTimeField(_("نهاية الفترة"))
     articles = models.ManyToManyField("articles.Article", verbose_name=_("المقالات"), related_name="+", blank=True)
@@ -119,6 +138,14 @@ class Dispatch(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_sending(self) -> bool:
+        return self.status == self.Status.SENDING
 
 
 class Delivery(models.Model):

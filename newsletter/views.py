@@ -1,4 +1,3 @@
-import django_fast_ratelimit as ratelimit
 from anymail.webhooks.mailgun import MailgunTrackingWebhookView
 from django.conf import settings
 from django.http import Http404
@@ -8,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.clients import client_address
+from articles.ratelimit import rate_limited
 from newsletter import services
 from newsletter.forms import CONSENT_TEXT, SubscribeForm
 from newsletter.models import Subscriber
@@ -23,15 +23,18 @@ from newsletter.tokens import (
 def subscribe(request):
     if request.method == "GET":
         return render(request, "newsletter/subscribe.html", {"form": SubscribeForm()})
-    limit = ratelimit.get_ratelimit(
-        group="newsletter-subscribe",
-        key=client_address(request).encode(),
-        rate=settings.NEWSLETTER_SUBSCRIBE_RATE,
-        action=ratelimit.Action.INCREASE,
-    )
     form = SubscribeForm(request.POST)
-    if limit.request_limit > 0:
-        return render(request, "newsletter/subscribe.html", {"form": form, "too_many": True}, status=429)
+    limited = rate_limited(
+        request,
+        group="newsletter-subscribe",
+        # The connection's address; never stored, the rate limiter keeps only a hash of it.
+        key=client_address(request),
+        rate=settings.NEWSLETTER_SUBSCRIBE_RATE,
+        template="newsletter/subscribe.html",
+        context={"form": form, "too_many": True},
+    )
+    if limited:
+        return limited
     if not form.is_valid():
         return render(request, "newsletter/subscribe.html", {"form": form})
     source = form.cleaned_data["source"]

@@ -107,7 +107,12 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 # The public address of the site, for links in emails and feeds built outside a request.
-SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without debug it must be given: a forgotten one would mail links to the loopback.
+SITE_URL = env_str("DJANGO_SITE_URL").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SITE_URL is required when DJANGO_DEBUG is off.")
+    SITE_URL = "http://127.0.0.1:8000"
 SITE_NAME = env_str("DJANGO_SITE_NAME", "كواليس اليوم")
 
 INSTALLED_APPS = [
@@ -265,7 +270,11 @@ EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "كواليس اليوم <news@localhost>")
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL")
+if not DEFAULT_FROM_EMAIL:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_DEFAULT_FROM_EMAIL is required when DJANGO_DEBUG is off.")
+    DEFAULT_FROM_EMAIL = "كواليس اليوم <news@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # HTTPS hardening; on by default outside debug, `make run` turns it off for plain http.

@@ -25,7 +25,12 @@ def main():
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.update(
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="benchmark-only", DJANGO_ALLOWED_HOSTS="testserver", DJANGO_HTTPS="0"
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="benchmark-only",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_HTTPS="0",
+        DJANGO_SITE_URL="http://testserver",
+        DJANGO_DEFAULT_FROM_EMAIL="news@testserver",
     )
     os.environ["DJANGO_SQLITE_PATH"] = os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
     os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp())

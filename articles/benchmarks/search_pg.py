@@ -247,7 +247,12 @@ def main():
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.update(
-        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="benchmark-only", DJANGO_ALLOWED_HOSTS="testserver", DJANGO_HTTPS="0"
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="benchmark-only",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_HTTPS="0",
+        DJANGO_SITE_URL="http://testserver",
+        DJANGO_DEFAULT_FROM_EMAIL="news@testserver",
     )
     import django
 

@@ -62,21 +62,37 @@ def test_empty_month_says_so(client):
     assert "لا توجد مقالات منشورة في هذه الفترة." in page
 
 
-def test_archive_query_count_is_flat(client, settings):
-    # nav categories, months of the year, count, the page of cards (category join,
-    # comment count subquery), authors prefetch.
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # nav categories, the year's months, the count, the page of cards (category join,
+        # comment count subquery), the authors prefetch.
+        ("/archive/2024/", 5),
+        # the same but the list of months: the month page links no days.
+        ("/archive/2024/3/", 4),
+    ],
+)
+def test_archive_query_count_is_flat(client, settings, url, expected):
     settings.ARTICLES_PER_PAGE = 50
     category = make_category()
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get("/archive/2024/").status_code == 200
+            assert client.get(url).status_code == 200
         return len(queries)
 
     for day in (1, 2):
         make_article(category=category, published_at=at(2024, 3, day, 10, 0))
-    small = count()
+    assert count() == expected
     for month in range(1, 13):
         for day in (3, 4):
             make_article(category=category, published_at=at(2024, month, day, 10, 0))
-    assert count() == small
+    assert count() == expected
+
+
+def test_a_junk_page_number_gets_a_real_page(client, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    for day in (1, 2, 3):
+        make_article(f"مقال {day}", published_at=at(2024, 3, day, 10, 0))
+    assert titles(client.get("/archive/2024/3/?page=abc").content.decode()) == ["مقال 3", "مقال 2"]
+    assert titles(client.get("/archive/2024/?page=99").content.decode()) == ["مقال 1"]

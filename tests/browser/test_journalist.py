@@ -91,7 +91,7 @@ def publish_from_the_list(page, article):
     page.check(f"input.action-select[value='{article.pk}']")
     page.select_option("select[name=action]", "publish")
     follow(page, page.locator("button[name=index]"))
-    assert "نُشر 1 مقالا" in page.locator(".messagelist").inner_text()
+    assert "نُشر مقال واحد." in page.locator(".messagelist").inner_text()
 
 
 def test_an_article_written_in_the_editor_reaches_the_readers(journalist, editor, demo, new_page, axe, tmp_path):

@@ -17,7 +17,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
-from newsletter import services
+from newsletter import delivery, services
 from newsletter.models import Delivery, Dispatch
 from tests.helpers import make_article
 from tests.newsletter.helpers import make_subscribers, recipients_of
@@ -40,7 +40,7 @@ def test_two_concurrent_workers_share_one_dispatch_without_sending_twice(planned
 
     def worker(name):
         try:
-            reports[name] = services.dispatch_deliver(dispatch_id=dispatch.pk)
+            reports[name] = delivery.dispatch_deliver(dispatch_id=dispatch.pk)
         except Exception as error:  # reported below; a thread's exception is otherwise lost
             errors.append(error)
         finally:

@@ -1,3 +1,4 @@
+import re
 import smtplib
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -144,6 +145,19 @@ class TestDigestMail:
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert reader.email in message.to
 
+    def test_the_digest_heading_is_the_period_even_when_the_site_name_has_a_dash(self, settings):
+        # The heading is stored with the dispatch, not cut back out of the subject.
+        settings.SITE_NAME = "كواليس — اليوم"
+        make_subscriber()
+        with time_machine.travel(MORNING, tick=False):
+            make_article(published_at=MORNING - timedelta(hours=2))
+            send_newsletter()
+            run_tasks()
+        [message] = mail.outbox
+        assert message.subject == "كواليس — اليوم — ملخص أخبار 5 دجنبر 2024"
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", html_part(message)).group(1)
+        assert heading == "ملخص أخبار 5 دجنبر 2024"
+
     def test_the_list_unsubscribe_header_can_offer_a_mailto_too(self, settings):
         settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "leave@news.example.ma"
         make_subscriber()
@@ -200,7 +214,7 @@ class TestCrashAndResume:
         assert dispatch.status == Dispatch.Status.DONE
 
     def test_a_slow_but_live_batch_is_not_taken_over_by_another_worker(self, planned_mail, settings):
-        from newsletter.services import _claim_batch
+        from newsletter.delivery import _claim_batch
 
         settings.NEWSLETTER_BATCH_SIZE = 5
         readers = make_subscribers(5)
@@ -291,8 +305,8 @@ class TestTwoWorkers:
         assert statuses(dispatch) == Counter({"sent": 10})
 
     def test_two_workers_holding_batches_at_once_never_hold_the_same_reader(self, settings):
+        from newsletter.delivery import RunReport, _claim_batch, _finish_or_resume_at, _send_batch
         from newsletter.emails import DigestMail
-        from newsletter.services import RunReport, _claim_batch, _finish_or_reschedule, _send_batch
 
         settings.NEWSLETTER_BATCH_SIZE = 4
         readers = make_subscribers(10)
@@ -309,7 +323,7 @@ class TestTwoWorkers:
         batch_c, claim_c = _claim_batch(dispatch)
         assert len(batch_c) == 2 and _claim_batch(dispatch)[0] == []
         _send_batch(batch_c, claim_c, mail_, report)
-        _finish_or_reschedule(dispatch)
+        assert _finish_or_resume_at(dispatch) is None
         assert_each_got_exactly_one(readers)
         dispatch.refresh_from_db()
         assert dispatch.status == Dispatch.Status.DONE

@@ -68,4 +68,4 @@ def test_a_digest_delivered_over_smtp_carries_the_list_headers_and_both_parts(sm
         assert article.title in part
         assert link in part
     assert 'dir="rtl"' in html
-    assert envelope.mail_from == "news@localhost"
+    assert envelope.mail_from == "news@testserver"  # DJANGO_DEFAULT_FROM_EMAIL of `make test`
