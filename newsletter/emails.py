@@ -31,12 +31,18 @@ def confirmation_message(subscriber: Subscriber, *, connection=None) -> EmailMul
     return mail_message(mail=mail, to=[subscriber.email], connection=connection)
 
 
+def delivery_message_id(*, dispatch_id: int, subscriber_id: int) -> str:
+    """The Message-ID of one delivery: the same every time that delivery is sent."""
+    return f"<digest.{dispatch_id}.{subscriber_id}@{site_host()}>"
+
+
 class DigestMail:
     """A dispatch rendered once; `message_for()` personalises it per reader."""
 
     def __init__(self, dispatch: Dispatch):
         # The digest is the same for every reader but for the unsubscribe link, so
         # rendering once and swapping the link in keeps a 10,000-reader send cheap.
+        self.dispatch_id = dispatch.pk
         articles = list(dispatch.articles.select_related("category").order_by("-published_at", "-id"))
         context = {
             "dispatch": dispatch,
@@ -52,6 +58,10 @@ class DigestMail:
         headers = {
             **unsubscribe_headers(link, mailto=settings.NEWSLETTER_UNSUBSCRIBE_MAILTO),
             "List-Id": f"<newsletter.{site_host()}>",
+            # One id per (dispatch, reader): a message sent again after a worker died between
+            # the SMTP server's "accepted" and the row marked sent is, to the receiving
+            # provider, the same message, which it may drop as a duplicate.
+            "Message-ID": delivery_message_id(dispatch_id=self.dispatch_id, subscriber_id=subscriber.pk),
             "Precedence": "bulk",
             "Auto-Submitted": "auto-generated",
         }

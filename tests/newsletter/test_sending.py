@@ -195,6 +195,26 @@ class TestCrashAndResume:
         dispatch.refresh_from_db()
         assert dispatch.status == Dispatch.Status.DONE
 
+    def test_a_message_sent_again_after_a_kill_is_the_same_message_to_the_provider(self, settings):
+        settings.SITE_URL = "https://news.example.ma"
+        readers = make_subscribers(3)
+        dispatch = queued_dispatch()
+        run_tasks()
+        first = {message.to[0]: message.message()["Message-ID"] for message in mail.outbox}
+        assert len(set(first.values())) == 3  # one id per reader
+        assert all(value.endswith("@news.example.ma>") for value in first.values())
+        # The window a SIGKILL can hit: the SMTP server accepted the message, the row was
+        # not yet marked sent. The next run sends it again, under the same Message-ID.
+        Delivery.objects.filter(dispatch=dispatch, subscriber=readers[0]).update(
+            status=Delivery.Status.WAITING, sent_at=None
+        )
+        Dispatch.objects.filter(pk=dispatch.pk).update(status=Dispatch.Status.SENDING)
+        assert "Resumed 1" in send_newsletter()
+        run_tasks()
+        again = mail.outbox[3:]
+        assert [message.to for message in again] == [[readers[0].email]]
+        assert again[0].message()["Message-ID"] == first[readers[0].email]
+
     def test_rows_held_by_a_killed_worker_are_taken_back_after_the_claim_timeout(self, settings):
         settings.NEWSLETTER_BATCH_SIZE = 3
         readers = make_subscribers(5)
