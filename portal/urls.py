@@ -4,10 +4,6 @@ from django.urls import include, path, re_path
 
 from articles.uploads import editor_image_upload, media_serve
 
-admin.site.site_header = "كواليس اليوم — غرفة التحرير"
-admin.site.site_title = "غرفة التحرير"
-admin.site.index_title = "إدارة الموقع"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("editor/image-upload/", editor_image_upload, name="editor-image-upload"),
