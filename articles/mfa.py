@@ -154,3 +154,11 @@ def secret_text(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an inline SVG QR code (no script, no request elsewhere)."""
     return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#1b1b1b", light="#ffffff")
+
+
+def second_factor_reset(*, user) -> int:
+    """Remove `user`'s authenticator and recovery codes (a lost phone); the next sign-in enrols again."""
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        removed_codes, _ = StaticDevice.objects.filter(user=user).delete()
+    return removed + removed_codes

@@ -233,3 +233,12 @@ class TestLockout:
         assert duration_text(timedelta(hours=2)) == "ساعتان"
         assert duration_text(timedelta(hours=3)) == "3 ساعات"
         assert duration_text(timedelta(minutes=30)) == "30 دقيقة"
+
+
+def test_after_a_second_factor_reset_the_editor_enrols_again(browser, editor):
+    from django.core.management import call_command
+
+    totp_device(editor)
+    call_command("second_factor_reset", editor.username, stdout=open("/dev/null", "w"))
+    response = password_step(browser, editor)
+    assert response["Location"].startswith(ENROL)
