@@ -60,6 +60,8 @@ def newsroom_access_allowed(request: HttpRequest) -> bool:
 
 
 def pending_begin(request: HttpRequest, user) -> None:
+    if request.user.is_authenticated:
+        auth.logout(request)  # someone else's session on this browser ends here
     request.session.cycle_key()
     request.session[PENDING_USER_KEY] = user.pk
     request.session[PENDING_BACKEND_KEY] = user.backend

@@ -242,3 +242,12 @@ def test_after_a_second_factor_reset_the_editor_enrols_again(browser, editor):
     call_command("second_factor_reset", editor.username, stdout=open("/dev/null", "w"))
     response = password_step(browser, editor)
     assert response["Location"].startswith(ENROL)
+
+
+def test_a_password_typed_over_another_session_ends_that_session(browser, editor):
+    journalist = make_journalist("sahafi2")
+    password_step(browser, journalist)
+    assert reaches_admin(browser)
+    totp_device(editor)
+    password_step(browser, editor)  # on the same browser, the editor's password
+    assert not reaches_admin(browser)  # neither the journalist's session nor the editor's yet
