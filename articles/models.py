@@ -325,3 +325,46 @@ class ArticleDailyViews(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.day}: {self.count}"
+
+
+class AuditEntry(models.Model):
+    """One thing done in the newsroom that someone may later ask about: who, what, on what, when."""
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", _("نشر مقالا")
+        UNPUBLISHED = "unpublished", _("سحب مقالا من النشر")
+        SCHEDULED = "scheduled", _("برمج نشر مقال")
+        DELETED = "deleted", _("حذف مقالا")
+        COMMENT_APPROVED = "comment_approved", _("نشر تعليقا")
+        COMMENT_REJECTED = "comment_rejected", _("رفض تعليقا")
+        COMMENT_SPAM = "comment_spam", _("وسم تعليقا كرسالة مزعجة")
+        SUBSCRIBERS_EXPORTED = "subscribers_exported", _("صدّر المشتركين")
+        NEWSLETTER_SENT = "newsletter_sent", _("أرسل نشرة")
+
+    at = models.DateTimeField(_("الوقت"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("الفاعل"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text too: the entry still says who once the account is gone.
+    actor_name = models.CharField(_("اسم الفاعل"), max_length=150)
+    action = models.CharField(_("العملية"), max_length=32, choices=Action.choices)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("نوع الهدف"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    target_id = models.CharField(_("معرّف الهدف"), max_length=64, blank=True)
+    target_text = models.CharField(_("الهدف"), max_length=300)
+    detail = models.CharField(_("تفاصيل"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("قيد في سجل العمليات")
+        verbose_name_plural = _("سجل العمليات")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["action", "-at"])]
+
+    def __str__(self):
+        return f"{self.actor_name} · {self.get_action_display()} · {self.target_text}"

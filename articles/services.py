@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from articles import readership, tasks
+from articles.audit import Action, audit_record, publication_action, publication_detail
 from articles.html import html_to_text
 from articles.models import Article, Section
 from articles.search import build_search_texts, search_vector_expression, uses_full_text
@@ -69,6 +70,7 @@ def article_save(
     if (status == Article.Status.PUBLISHED or date_changed) and not article_may_publish(user):
         raise PermissionDenied
     was_public = _is_public(stored)
+    was = (stored["status"], stored["published_at"]) if stored else (None, None)
     article.status = status
     article.published_at = published_at
     if status == Article.Status.PUBLISHED and published_at is None:
@@ -78,6 +80,7 @@ def article_save(
         if save_related is not None:
             save_related()
         _article_changed(article=article, was_public=was_public)
+        _audit_publication(user=user, article=article, was_status=was[0], was_published_at=was[1])
     return article
 
 
@@ -86,12 +89,14 @@ def article_publish(*, article: Article, user, at: datetime | None = None) -> Ar
     if not article_may_publish(user):
         raise PermissionDenied
     was_public = article.is_public
+    was_status, was_published_at = article.status, article.published_at
     article.status = Article.Status.PUBLISHED
     article.published_at = at or timezone.now()
     with transaction.atomic():
         # Only the publication columns: publishing is not an edit ("آخر تحديث" stays).
         article.save(update_fields=["status", "published_at"])
         _article_changed(article=article, was_public=was_public)
+        _audit_publication(user=user, article=article, was_status=was_status, was_published_at=was_published_at)
     return article
 
 
@@ -107,11 +112,21 @@ def article_unpublish(*, article: Article, user) -> Article:
     if not article_may_publish(user):
         raise PermissionDenied
     was_public = article.is_public
+    was_status = article.status
     article.status = Article.Status.DRAFT
     with transaction.atomic():
         article.save(update_fields=["status"])
         _article_changed(article=article, was_public=was_public)
+        _audit_publication(user=user, article=article, was_status=was_status, was_published_at=article.published_at)
     return article
+
+
+def _audit_publication(*, user, article: Article, was_status, was_published_at) -> None:
+    # The audit log editors read: who published, scheduled or unpublished what, and when.
+    action = publication_action(article=article, was_status=was_status, was_published_at=was_published_at)
+    if action:
+        detail = "" if action == Action.UNPUBLISHED else publication_detail(article)
+        audit_record(actor=user, action=action, target=article, detail=detail)
 
 
 def _is_public(stored: dict | None) -> bool:

@@ -5,8 +5,15 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.audit import Action, audit_record_many
 from comments.models import Comment
 from comments.services import comments_delete, comments_moderate
+
+AUDIT_ACTIONS = {
+    Comment.Status.APPROVED: Action.COMMENT_APPROVED,
+    Comment.Status.REJECTED: Action.COMMENT_REJECTED,
+    Comment.Status.SPAM: Action.COMMENT_SPAM,
+}
 
 
 @admin.register(Comment)
@@ -71,7 +78,9 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     def _moderate(self, request, queryset, status, singular, plural):
+        changing = list(queryset.exclude(status=status))
         count = comments_moderate(comments=queryset, status=status, moderator=request.user)
+        audit_record_many(actor=request.user, action=AUDIT_ACTIONS[status], targets=changing)
         self.message_user(request, ngettext(singular, plural, count) % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("نشر التعليقات المحددة"), permissions=["change"])

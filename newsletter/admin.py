@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from articles.audit import Action, audit_record
 from newsletter import services
 from newsletter.emails import DigestMail
 from newsletter.models import Dispatch, Rhythm, Subscriber
@@ -78,8 +79,12 @@ class SubscriberAdmin(admin.ModelAdmin):
         response.write("\ufeff")  # lets spreadsheet programs read the Arabic as UTF-8
         writer = csv.writer(response)
         writer.writerow([str(label) for _attr, label in CSV_COLUMNS])
+        count = 0
         for subscriber in queryset.order_by("pk").iterator(chunk_size=2000):
             writer.writerow([_csv_value(subscriber, attribute) for attribute, _label in CSV_COLUMNS])
+            count += 1
+        detail = ngettext("%(count)d مشترك", "%(count)d مشتركين", count) % {"count": count}
+        audit_record(actor=request.user, action=Action.SUBSCRIBERS_EXPORTED, target=gettext("المشتركون"), detail=detail)
         return response
 
 
@@ -171,6 +176,7 @@ class DispatchAdmin(admin.ModelAdmin):
     def send_view(self, request, pk):
         dispatch = self._dispatch(request, pk, send=True)
         if services.dispatch_send(dispatch=dispatch):
+            audit_record(actor=request.user, action=Action.NEWSLETTER_SENT, target=dispatch)
             messages.success(request, gettext("بدأ إرسال النشرة في الخلفية. تابع التقدم في هذه الصفحة."))
         elif dispatch.status == Dispatch.Status.SENDING:
             services.dispatch_enqueue(dispatch_id=dispatch.pk)

@@ -116,7 +116,7 @@ if not SITE_URL:
 SITE_NAME = env_str("DJANGO_SITE_NAME", "كواليس اليوم")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "articles.apps.NewsroomAdminConfig",  # django.contrib.admin with the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -129,6 +129,9 @@ INSTALLED_APPS = [
     "django_ckeditor_5",
     "sorl.thumbnail",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "articles",
@@ -146,6 +149,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -215,6 +219,12 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.clients.client_address"
+# The lockout page in the admin's layout, in Arabic: for how long, and whom to ask.
+AXES_LOCKOUT_CALLABLE = "articles.admin_site.lockout_response"
+
+# Second factor (articles.mfa): an authenticator app (TOTP) and single-use recovery codes,
+# required for editors and superusers, offered to journalists.
+OTP_TOTP_ISSUER = SITE_NAME
 
 # The client's address behind a front server (articles.clients): a header the front
 # server always sets, or the front servers' addresses so X-Forwarded-For can be read.

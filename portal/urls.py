@@ -5,10 +5,6 @@ from django.urls import include, path, re_path
 from articles.health import healthz
 from articles.uploads import editor_image_upload, media_serve
 
-admin.site.site_header = "كواليس اليوم — غرفة التحرير"
-admin.site.site_title = "غرفة التحرير"
-admin.site.index_title = "إدارة الموقع"
-
 # Bad requests answer in Arabic without reading the request body again.
 handler400 = "articles.middleware.bad_request_view"
 

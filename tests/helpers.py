@@ -107,3 +107,37 @@ def admin_article_form(category, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def totp_device(user, *, key=None):
+    """A confirmed authenticator-app device for `user` (the state after enrolment)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    fields = {"key": key} if key else {}
+    return TOTPDevice.objects.create(user=user, name="تطبيق المصادقة", confirmed=True, **fields)
+
+
+def current_code(device) -> str:
+    """The six digits the authenticator app shows for `device` right now."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in_verified(client, user):
+    """Sign `user` in as the two-step login leaves a session: password and second factor passed.
+
+    The session carries a confirmed device the way django-otp records it after a code
+    (`DEVICE_ID_SESSION_KEY`), so the admin's second-factor check passes honestly. The
+    real steps (password, code, enrolment) are tested in tests/articles/test_mfa.py.
+    """
+    from django.test import Client as StockClient
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or totp_device(user)
+    StockClient.force_login(client, user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -178,6 +178,12 @@ ARTICLES = [
     ),
 ]
 
+# The demo accounts that must sign in with a second factor get an authenticator with
+# this fixed key, for the local demo only (README; `manage.py demo_otp muharrir` prints
+# the current code). Typed into a phone app it reads NNQX OYLM NFZS 2ZDF NVXS 2MTG MEWW WZLZ.
+DEMO_TOTP_KEY = b"kawalis-demo-2fa-key".hex()
+DEMO_TOTP_USERS = ("admin", "muharrir")
+
 USERS = [
     # username, first name, last name, group, is_superuser
     ("admin", "مدير", "الموقع", None, True),

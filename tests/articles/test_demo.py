@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -64,3 +66,42 @@ def test_home_page_of_the_demo(demo, client):
     assert SEED_TITLE in page
     for name in ["وطني", "دولي", "أمن", "اقتصاد", "رياضة"]:
         assert f">{name}</a>" in page
+
+
+def test_the_demo_editor_signs_in_with_the_password_and_the_code_demo_otp_prints(demo):
+    from django.test import Client
+
+    browser = Client()  # the real two steps, no shortcut
+    response = browser.post("/admin/login/?next=/admin/", {"username": "muharrir", "password": "demo-portal-2024"})
+    assert response["Location"].startswith("/admin/second-factor/")
+    assert browser.get("/admin/").status_code == 302
+    printed = io.StringIO()
+    call_command("demo_otp", "muharrir", stdout=printed, stderr=io.StringIO())
+    code = printed.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+    response = browser.post("/admin/second-factor/", {"code": code, "next": "/admin/"})
+    assert response["Location"] == "/admin/"
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_the_demo_journalist_signs_in_with_the_password_alone(demo):
+    from django.test import Client
+
+    browser = Client()
+    response = browser.post("/admin/login/?next=/admin/", {"username": "sahafi", "password": "demo-portal-2024"})
+    assert response["Location"] == "/admin/"
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_demo_otp_never_reads_out_a_real_accounts_authenticator(demo):
+    from django.core.management.base import CommandError
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.helpers import make_editor, totp_device
+
+    totp_device(make_editor("real-editor"))
+    with pytest.raises(CommandError):
+        call_command("demo_otp", "real-editor")
+    assert TOTPDevice.objects.filter(user__username="admin", confirmed=True).count() == 1
+    call_command("load_demo", stdout=io.StringIO())  # run again: still one authenticator each
+    assert TOTPDevice.objects.filter(user__username="admin", confirmed=True).count() == 1

@@ -17,12 +17,47 @@ def month_names_in(text: str) -> tuple[set[str], set[str]]:
 
 
 def login(page, username, password=PASSWORD):
-    """Sign in through the admin's real login form (django-axes watches it)."""
+    """Sign in through the admin's real pages (django-axes watches them), as a person would.
+
+    After the password, the second factor: an account with an authenticator gets the
+    code it shows now (computed from the device's key, as the phone does); an editor or
+    superuser without one goes through enrolment (the key read from the page) first.
+    """
     page.goto("/admin/login/?next=/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     follow(page, page.locator("input[type=submit]"))
+    if "/admin/second-factor/enrol/" in page.url:
+        enrol(page)
+        follow(page, page.get_by_role("link", name="حفظتها، متابعة إلى لوحة الإدارة"))
+    elif "/admin/second-factor/" in page.url:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tests.helpers import current_code
+
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.fill("#id_code", current_code(device))
+        follow(page, page.locator("#second-factor-form input[type=submit]"))
     assert re.search(r"/admin/$", page.url), f"{username} could not sign in: {page.url}"
+
+
+def enrol(page) -> list[str]:
+    """On the enrolment page: add the key to an "authenticator app", type its code; the recovery codes."""
+    secret = page.locator("#second-factor-secret").inner_text()
+    page.fill("#id_code", code_for_secret(secret))
+    follow(page, page.locator("#second-factor-form input[type=submit]"))
+    return page.locator("#recovery-codes li").all_inner_texts()
+
+
+def code_for_secret(secret: str) -> str:
+    """What an authenticator app shows for a key typed in by hand (base32, 30-second steps)."""
+    import base64
+
+    from django_otp.oath import totp
+
+    key = "".join(secret.split()).upper()
+    key += "=" * (-len(key) % 8)
+    return f"{totp(base64.b32decode(key)):06d}"
 
 
 def follow(page, target):

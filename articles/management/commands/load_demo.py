@@ -8,9 +8,10 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 
-from articles.demo.content import ARTICLES, CATEGORIES, SEED, USERS
+from articles.demo.content import ARTICLES, CATEGORIES, DEMO_TOTP_KEY, DEMO_TOTP_USERS, SEED, USERS
 from articles.demo.parse import parse_seed
 from articles.html import clean_html
 from articles.models import Article, Category, Section
@@ -100,6 +101,10 @@ class Command(BaseCommand):
             f"Newsroom accounts (local demo only, password {password!r}): "
             "admin (superuser), muharrir (editor / محرر), sahafi (journalist / صحفي)."
         )
+        self.stdout.write(
+            "admin and muharrir also need a code from their authenticator (demo key): "
+            "`manage.py demo_otp muharrir` prints the current one."
+        )
 
     def _users(self):
         password = os.environ.get("DJANGO_DEMO_PASSWORD", "demo-portal-2024")
@@ -120,6 +125,8 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
                 if group:
                     user.groups.add(Group.objects.get(name=group))
+            if username in DEMO_TOTP_USERS and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                TOTPDevice.objects.create(user=user, name="تطبيق المصادقة", key=DEMO_TOTP_KEY, confirmed=True)
             users[username] = user
         return users
 
