@@ -391,7 +391,12 @@ NEWSLETTER_SUBSCRIBE_RATE = "10/10m"  # signup form posts per client address
 NEWSLETTER_BATCH_SIZE = env_int("DJANGO_NEWSLETTER_BATCH_SIZE", 100)  # messages per SMTP connection
 NEWSLETTER_RETRY_DELAYS = [5 * 60, 30 * 60, 2 * 3600]  # then the delivery is recorded as failed
 # A batch held longer than this by a worker that stopped beating is taken back.
-NEWSLETTER_CLAIM_TIMEOUT = env_int("DJANGO_NEWSLETTER_CLAIM_TIMEOUT", 10 * 60)
+# A live worker renews its claim every third of this, between messages, and one message
+# takes at most a few SMTP operations of EMAIL_TIMEOUT each: below six of those, a slow
+# but live batch could be taken over and mailed twice.
+NEWSLETTER_CLAIM_TIMEOUT = env_int("DJANGO_NEWSLETTER_CLAIM_TIMEOUT", 3 * 60)
+if NEWSLETTER_CLAIM_TIMEOUT < 6 * EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("DJANGO_NEWSLETTER_CLAIM_TIMEOUT must be at least six times DJANGO_EMAIL_TIMEOUT.")
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("DJANGO_NEWSLETTER_UNSUBSCRIBE_MAILTO")
 # Bounce and complaint webhooks (django-anymail, Mailgun): served only with a signing key.
 ANYMAIL = {

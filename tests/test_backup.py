@@ -79,14 +79,14 @@ def test_a_backup_of_a_running_site_restores_into_a_fresh_database_and_media_fol
         assert len(archives) == 1 and f"Backup written: {archives[0]}" in written
 
         restored = manage("restore", str(archives[0]), env=fresh).stdout
-        assert "articles: 8 (archive: 8)" in restored and "subscribers: 4 (archive: 4)" in restored
+        assert "articles.article: 8 (archive: 8)" in restored and "newsletter.subscriber: 4 (archive: 4)" in restored
         assert newsroom(fresh) == before
         covers = [cover for _pk, _title, _status, cover in before["articles"] if cover]
         assert covers and all((tmp_path / "fresh-media" / cover).is_file() for cover in covers)
 
         again = manage("restore", str(archives[0]), env=fresh, check=False)
         assert again.returncode != 0 and "--force" in again.stderr  # a live newsroom is not overwritten by a slip
-        assert "articles: 8" in manage("restore", str(archives[0]), "--force", env=fresh).stdout
+        assert "articles.article: 8" in manage("restore", str(archives[0]), "--force", env=fresh).stdout
     finally:
         processes.stop()
         if databases:

@@ -90,3 +90,10 @@ def test_hsts_preload_is_asked_for_only_by_its_own_setting():
     ).stdout.strip()
     assert run() == "False True"
     assert run(DJANGO_HSTS_PRELOAD="1") == "True True"
+
+
+def test_a_newsletter_claim_timeout_a_live_worker_could_outlast_is_refused():
+    code, output = load_settings(**PRODUCTION, DJANGO_NEWSLETTER_CLAIM_TIMEOUT="60", DJANGO_EMAIL_TIMEOUT="30")
+    assert code != 0 and "six times" in output
+    code, output = load_settings(**PRODUCTION, DJANGO_NEWSLETTER_CLAIM_TIMEOUT="180", DJANGO_EMAIL_TIMEOUT="30")
+    assert code == 0

@@ -179,6 +179,13 @@ def test_two_servers_and_two_workers_share_one_database_and_one_cache(tmp_path):
             {"csrfmiddlewaretoken": editor.csrf(login), "username": "muharrir", "password": "demo-portal-2024"},
         )
         assert status == 302
+        # The second step, as the editor's phone answers it: the demo authenticator's code.
+        step = editor.request(f"{a}/admin/second-factor/")[1]
+        code = manage("demo_otp", "muharrir", env=env).stdout.strip().split()[-1]
+        status, _ = editor.request(
+            f"{a}/admin/second-factor/", {"csrfmiddlewaretoken": editor.csrf(step), "code": code}
+        )
+        assert status == 302
         changelist = editor.request(f"{a}/admin/comments/comment/")[1]
         comment_id = _comment_id(env, posted[0])
         assert posted[0] in changelist  # the editor sees it waiting in the queue

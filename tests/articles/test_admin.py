@@ -208,7 +208,7 @@ class TestEditor:
             {"action": "unpublish", "_selected_action": [article.pk]},
             follow=True,
         )
-        assert "أُرجع 1 مقالا إلى المسودات." in response.content.decode()
+        assert "أُرجع مقال واحد إلى المسودات." in response.content.decode()
         client.logout()
         assert client.get(article.get_absolute_url()).status_code == 404
 

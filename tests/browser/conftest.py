@@ -247,7 +247,7 @@ def screenshot():
     def take(page, name):
         # Lazy images below the fold would stay blank in a full-page picture: load them all.
         page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')")
-        page.wait_for_function("[...document.images].every(img => img.complete)")
+        page.wait_for_function("() => [...document.images].every(img => img.complete)")  # a function: CSP forbids eval
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
