@@ -8,7 +8,8 @@ from comments.models import Comment
 
 def _send(*, template: str, to: str, context: dict, stop_url: str) -> None:
     mail = mail_render(template=f"comments/email/{template}", context={"stop_url": stop_url, **context})
-    mail_message(mail=mail, to=[to], headers=unsubscribe_headers(stop_url)).send()
+    message = mail_message(mail=mail, to=[to], feedback=(template, "comments"), headers=unsubscribe_headers(stop_url))
+    message.send()
 
 
 def comment_notifications_send(*, comment_id: int) -> int:

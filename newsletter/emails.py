@@ -28,7 +28,7 @@ def confirmation_message(subscriber: Subscriber, *, connection=None) -> EmailMul
         "subscriber": subscriber,
     }
     mail = mail_render(template="newsletter/email/confirm", context=context)
-    return mail_message(mail=mail, to=[subscriber.email], connection=connection)
+    return mail_message(mail=mail, to=[subscriber.email], feedback=("confirm", "newsletter"), connection=connection)
 
 
 def delivery_message_id(*, dispatch_id: int, subscriber_id: int) -> str:
@@ -66,11 +66,22 @@ class DigestMail:
             "Auto-Submitted": "auto-generated",
         }
         mail = self.mail.replace_text(UNSUBSCRIBE_MARK, link)
-        return mail_message(mail=mail, to=[subscriber.email], headers=headers, connection=connection)
+        return mail_message(
+            mail=mail,
+            to=[subscriber.email],
+            feedback=(f"digest-{self.dispatch_id}", "newsletter"),
+            headers=headers,
+            connection=connection,
+        )
 
     def test_message(self, email: str, *, connection=None) -> EmailMultiAlternatives:
         """The digest for an editor's own inbox: marked as a test, no personal link."""
-        message = mail_message(mail=self._without_personal_link(), to=[email], connection=connection)
+        message = mail_message(
+            mail=self._without_personal_link(),
+            to=[email],
+            feedback=(f"test-digest-{self.dispatch_id}", "newsletter"),
+            connection=connection,
+        )
         with translation.override(MAIL_LANGUAGE):
             message.subject = gettext("[تجربة] %(subject)s") % {"subject": self.mail.subject}
         return message

@@ -2,6 +2,9 @@
 
 import itertools
 from datetime import timedelta
+from email import message_from_bytes
+from email import policy as email_policy
+from email.utils import format_datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -141,3 +144,31 @@ def sign_in_verified(client, user):
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def read_as_provider(message):
+    """A sent message as a receiving provider parses it (`email.policy.default`), checked for defects.
+
+    Returns the parsed message and its plain-text and HTML bodies.
+    """
+    parsed = message_from_bytes(message.message().as_bytes(), policy=email_policy.default)
+    assert parsed.defects == []
+    for part in parsed.walk():
+        assert part.defects == []
+        for name, value in part.items():
+            assert value.defects == (), name
+    text = parsed.get_body(("plain",)).get_content()
+    html = parsed.get_body(("html",)).get_content()
+    return parsed, text, html
+
+
+def assert_headers_as_a_provider_reads_them(parsed, *, subject, feedback, host, sent_at):
+    """Subject as written, Date in Casablanca time with its offset, ids at the site's host."""
+    assert parsed["Subject"] == subject
+    assert parsed["Date"].datetime == sent_at
+    local = timezone.localtime(sent_at)
+    assert parsed["Date"] == format_datetime(local)
+    assert not parsed["Date"].endswith("-0000")
+    assert parsed["Message-ID"].endswith(f"@{host}>")
+    assert parsed["Feedback-ID"] == f"{feedback}:{host}"
+    assert parsed.get_content_type() == "multipart/alternative"

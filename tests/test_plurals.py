@@ -117,13 +117,13 @@ def test_pending_comments_on_the_admin_index():
 def test_how_long_a_confirmation_link_lasts():
     source = (
         "{% blocktranslate trimmed count days=n %}الرابط صالح ليوم واحد.{% plural %}"
-        "الرابط صالح لـ{{ days }} يوم.{% endblocktranslate %}"
+        "الرابط صالح لمدة {{ days }} يوم.{% endblocktranslate %}"
     )
     assert rendered(source) == [
         "الرابط صالح أقل من يوم.",
         "الرابط صالح ليوم واحد.",
         "الرابط صالح ليومين.",
-        "الرابط صالح لـ3 أيام.",
-        "الرابط صالح لـ11 يوما.",
-        "الرابط صالح لـ100 يوم.",
+        "الرابط صالح لمدة 3 أيام.",
+        "الرابط صالح لمدة 11 يوما.",
+        "الرابط صالح لمدة 100 يوم.",
     ]

@@ -1,13 +1,15 @@
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import comment_approve
 from tests.comments.factories import form_data, make_comment
-from tests.helpers import run_tasks
+from tests.helpers import assert_headers_as_a_provider_reads_them, make_article, read_as_provider, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +166,50 @@ class TestStopLink:
         assert "هذا الرابط غير صالح" in response.content.decode()
         comment.refresh_from_db()
         assert comment.notify_replies is True
+
+
+class TestAsAProviderReadsIt:
+    """Both comment mails parsed as a receiving provider parses them (`email.policy.default`)."""
+
+    MORNING = datetime(2024, 12, 5, 6, 0, tzinfo=UTC)  # 07:00 in Casablanca (UTC+1 then)
+    HOST = "news.example.ma"
+    TITLE = 'الأمن & الهجرة: "خطة" <2030>'
+    ESCAPED = "الأمن &amp; الهجرة: &quot;خطة&quot; &lt;2030&gt;"
+
+    @pytest.fixture(autouse=True)
+    def setting(self, settings):
+        settings.SITE_URL = f"https://{self.HOST}"
+        with time_machine.travel(self.MORNING, tick=False):
+            yield
+
+    def assert_reads_cleanly(self, message, *, subject, feedback):
+        parsed, text, html = read_as_provider(message)
+        assert_headers_as_a_provider_reads_them(
+            parsed, subject=subject, feedback=feedback, host=self.HOST, sent_at=self.MORNING
+        )
+        assert parsed["Date"] == "Thu, 05 Dec 2024 07:00:00 +0100"
+        assert self.TITLE in text and self.ESCAPED not in text
+        assert self.ESCAPED in html and self.TITLE not in html
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+        assert '<html lang="ar-MA" dir="rtl">' in html and '<body dir="rtl" style="' in html
+        assert "max-width:560px" in html  # the newsletter's centred column, not a bare page
+        assert "لـ" not in text + html
+        return parsed, text, html
+
+    def test_the_approval_mail(self, editor, django_capture_on_commit_callbacks):
+        article = make_article(self.TITLE, published_at=self.MORNING - timedelta(hours=1))
+        comment = make_comment(article, status=Comment.Status.PENDING, email="amina@example.ma", notify_replies=True)
+        approve(comment, editor, django_capture_on_commit_callbacks)
+        [message] = mail.outbox
+        self.assert_reads_cleanly(message, subject=f"نُشر تعليقك على «{self.TITLE}»", feedback="approved:comments")
+
+    def test_the_reply_mail(self, editor, django_capture_on_commit_callbacks):
+        article = make_article(self.TITLE, published_at=self.MORNING - timedelta(hours=1))
+        parent = make_comment(article, email="youssef@example.ma", notify_replies=True)
+        reply = make_comment(article, status=Comment.Status.PENDING, parent=parent, email="leila@example.ma")
+        approve(reply, editor, django_capture_on_commit_callbacks)
+        [message] = mail.outbox
+        parsed, _, _ = self.assert_reads_cleanly(
+            message, subject=f"ردّ جديد على تعليقك في «{self.TITLE}»", feedback="reply:comments"
+        )
+        assert parsed["To"] == "youssef@example.ma"

@@ -78,7 +78,7 @@ class TestJoining:
         assert message.alternatives[0][1] == "text/html"
         assert 'dir="rtl"' in html and 'lang="ar-MA"' in html
         assert "أؤكد اشتراكي" in html
-        assert "الرابط صالح لـ3 أيام" in message.body
+        assert "الرابط صالح لمدة 3 أيام" in message.body
 
     def test_the_answer_is_the_same_for_new_pending_and_confirmed_addresses(self, client):
         make_subscriber("known@example.ma")
