@@ -94,6 +94,14 @@ class TestCode:
         assert "الرمز غير صحيح" in text(response)
         assert not reaches_admin(browser)
 
+    def test_the_code_page_is_the_login_box_alone_with_no_admin_navigation(self, browser, editor):
+        totp_device(editor)
+        password_step(browser, editor)
+        page = browser.get(VERIFY).content.decode()
+        assert 'id="second-factor-form"' in page and "login" in re.search(r'<body class="([^"]*)"', page).group(1)
+        # Not yet signed in: no side navigation (and its "no permission" note), no user tools.
+        assert 'id="nav-sidebar"' not in page and 'id="user-tools"' not in page
+
     @pytest.mark.parametrize("role", ["editor", "superuser"])
     def test_the_right_code_reaches_the_admin(self, browser, role, request):
         user = request.getfixturevalue(role)
