@@ -243,9 +243,10 @@ class TestCrashAndResume:
             dispatch = queued_dispatch()
 
             def slow_server(message):
-                # Each message takes 4 minutes; the claim timeout is 10: without the
-                # heartbeat the batch would look abandoned half-way through.
-                clock.shift(timedelta(minutes=4))
+                # Each message takes 40% of the claim timeout (the slowest the settings
+                # allow is about half): without the heartbeat the batch would look
+                # abandoned half-way through.
+                clock.shift(timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT * 0.4))
                 stolen.extend(_claim_batch(dispatch)[0])
 
             planned_mail.on_send = slow_server
