@@ -36,12 +36,13 @@ class CleanImage:
     height: int
 
 
-def _too_many_pixels(width: int, height: int) -> ValidationError:
-    return ValidationError(
-        _("أبعاد الصورة كبيرة جدا (%(width)s×%(height)s)؛ الحد الأقصى %(limit)s مليون بكسل."),
-        code="image_too_many_pixels",
-        params={"width": width, "height": height, "limit": settings.IMAGE_MAX_MEGAPIXELS},
-    )
+def _too_many_pixels(width: int | None = None, height: int | None = None) -> ValidationError:
+    params = {"width": width, "height": height, "limit": settings.IMAGE_MAX_MEGAPIXELS}
+    if width is None:  # Pillow refused before telling the size
+        message = _("أبعاد الصورة كبيرة جدا؛ الحد الأقصى %(limit)s مليون بكسل.")
+    else:
+        message = _("أبعاد الصورة كبيرة جدا (%(width)s×%(height)s)؛ الحد الأقصى %(limit)s مليون بكسل.")
+    return ValidationError(message, code="image_too_many_pixels", params=params)
 
 
 def _open(file) -> Image.Image:
@@ -62,7 +63,7 @@ def _open(file) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(data)
     except Image.DecompressionBombError:
-        raise _too_many_pixels(0, 0) from None
+        raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(_NOT_AN_IMAGE, code="invalid_image") from None
     if image.format not in EXTENSIONS:
