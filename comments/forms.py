@@ -33,16 +33,23 @@ def clean_reader_text(text: str) -> str:
     return _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def sign_started(at=None) -> str:
-    """The hidden "form shown at" value: a signed timestamp and a one-time nonce the reader cannot forge."""
-    return signing.dumps([(at or timezone.now()).timestamp(), secrets.token_urlsafe(12)], salt=STARTED_SALT)
+# Where a "started" value comes from. A page value is rendered into the article page,
+# which a cache shares between readers: it is checked for its age only. A typed value
+# is fetched by site.js when the reader starts typing (comments:started): one per
+# reader, good for one comment. Readers without JavaScript post the page value.
+PAGE, TYPED = "p", "t"
 
 
-def _read_started(started: str) -> tuple[float, str] | None:
-    """(seconds since the form was shown, its nonce); None if the value was forged or is missing."""
+def sign_started(at=None, *, kind: str = PAGE) -> str:
+    """The hidden "form shown at" value: a signed timestamp, a nonce and its kind, which the reader cannot forge."""
+    return signing.dumps([(at or timezone.now()).timestamp(), secrets.token_urlsafe(12), kind], salt=STARTED_SALT)
+
+
+def _read_started(started: str) -> tuple[float, str, str] | None:
+    """(seconds since the value was made, its nonce, its kind); None if it was forged or is missing."""
     try:
-        shown_at, nonce = signing.loads(started, salt=STARTED_SALT)
-        return timezone.now().timestamp() - float(shown_at), str(nonce)
+        shown_at, nonce, *kind = signing.loads(started, salt=STARTED_SALT)
+        return timezone.now().timestamp() - float(shown_at), str(nonce), str(kind[0]) if kind else PAGE
     except (signing.BadSignature, TypeError, ValueError):
         return None
 
@@ -54,10 +61,12 @@ def seconds_since(started: str) -> float | None:
 
 
 def started_claim(started: str) -> bool:
-    """Use up a form's one-time value: True the first time, False for every replay of it."""
+    """Accept a form's value: a typed one the first time only, a page one (shared by a cache) always."""
     read = _read_started(started)
     if read is None:
         return False
+    if read[2] != TYPED:
+        return True
     # Kept a little longer than the value is valid, so a replay can never find it gone.
     return cache.add(f"comments:form-used:{read[1]}", 1, timeout=settings.COMMENTS_FORM_MAX_AGE + 3600)
 

@@ -1,16 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.clients import client_address
 from articles.models import Article
 from articles.pages import article_page_context
 from articles.ratelimit import rate_limited
-from comments.forms import CONSENT_TEXT, CommentForm, started_claim
+from articles.sameorigin import same_origin_post
+from comments.forms import CONSENT_TEXT, TYPED, CommentForm, sign_started, started_claim
 from comments.models import Comment
 from comments.services import (
     comment_report,
@@ -49,6 +51,7 @@ def _awaits_review() -> str:
     return gettext("شكرا لك. تعليقك في انتظار المراجعة، وسيظهر بعد أن يوافق عليه المحررون.")
 
 
+@same_origin_post
 @require_POST
 def comment_post(request, article_id: int):
     """The "شارك بتعليقك" form: check, store through comment_submit, redirect back to the article."""
@@ -78,7 +81,7 @@ def comment_post(request, article_id: int):
         reply_to = form.cleaned_data.get("parent")
         return _article_page(request, article=article, form=form, reply_to=reply_to, status=400)
     if not started_claim(form.data.get("started") or ""):
-        # The same signed form value sent again: a script replaying one page. Same silence.
+        # The same typed value sent again: a script replaying one form. Same silence.
         messages.success(request, _awaits_review(), extra_tags="comments")
         return _back_to_comments(article)
     data = form.cleaned_data
@@ -108,6 +111,17 @@ def comment_post(request, article_id: int):
     return _back_to_comments(article)
 
 
+@never_cache
+@require_GET
+def comment_started(request):
+    """A fresh single-use "started" value, which site.js puts in the form when the reader starts typing.
+
+    The value rendered into the page is shared by every reader of a cached page; this
+    one is the reader's own, so the form's timing and its one use mean something again.
+    """
+    return HttpResponse(sign_started(kind=TYPED), content_type="text/plain; charset=utf-8")
+
+
 def comment_reply(request, comment_id: int):
     """The article page with the form set to answer one approved comment (the "ردّ" link, no JavaScript)."""
     comment = get_object_or_404(
@@ -121,6 +135,7 @@ def comment_reply(request, comment_id: int):
     return response
 
 
+@same_origin_post
 @require_POST
 def comment_report_view(request, comment_id: int):
     """The one-click "إبلاغ" button under a comment."""

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.clients import client_address
 from articles.ratelimit import rate_limited
+from articles.sameorigin import same_origin_post
 from newsletter import services
 from newsletter.forms import CONSENT_TEXT, SubscribeForm
 from newsletter.models import Subscriber
@@ -19,6 +20,7 @@ from newsletter.tokens import (
 )
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     if request.method == "GET":

@@ -9,3 +9,16 @@ document.querySelectorAll("button[data-copy-target]").forEach(function (button) 
     });
   });
 });
+
+// The comment form's "started" value in the page is shared by every reader of a cached
+// page; on the first keystroke the reader gets one of their own.
+document.querySelectorAll("form[data-started-url]").forEach(function (form) {
+  var field = form.querySelector("input[name=started]");
+  if (!field || !window.fetch) return;
+  form.addEventListener("input", function () {
+    fetch(form.dataset.startedUrl, { credentials: "omit", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (value) { if (value) field.value = value; })
+      .catch(function () {});
+  }, { once: true });
+});

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.forms import sign_started
+from comments.forms import TYPED, sign_started
 from comments.models import Comment
 from tests.comments.factories import form_data, make_comment
 
@@ -52,12 +52,35 @@ class TestBotTraps:
             post(client, article, started=started, body="كتبت بتأن")
         assert list(Comment.objects.values_list("body", flat=True)) == ["كتبت بتأن"]
 
-    def test_one_signed_form_value_is_good_for_one_comment_only(self, client, article):
-        started = sign_started(at=timezone.now() - timedelta(minutes=1))
-        for n in range(5):  # a script replaying the value of one page it fetched
+    def test_one_typed_form_value_is_good_for_one_comment_only(self, client, article):
+        started = sign_started(at=timezone.now() - timedelta(minutes=1), kind=TYPED)
+        for n in range(5):  # a script replaying the value it fetched once
             response = post(client, article, started=started, email=f"bot{n}@example.ma", body=f"رسالة رقم {n}")
             assert AWAITS_REVIEW in response.content.decode()  # the replays learn nothing
         assert list(Comment.objects.values_list("body", flat=True)) == ["رسالة رقم 0"]
+
+    def test_the_value_a_cached_page_shares_serves_every_reader(self, client, article):
+        html = client.get(article.get_absolute_url()).content.decode()
+        shared = html.split('name="started" value="')[1].split('"')[0]
+        with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+            for n in range(3):  # three readers without JavaScript, one cached page
+                post(client, article, started=shared, email=f"reader{n}@example.ma", body=f"رأي القارئ {n}")
+        assert Comment.objects.count() == 3
+
+    def test_the_value_fetched_on_the_first_keystroke_is_the_readers_own_and_timed(self, client, article):
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert f'data-started-url="{reverse("comments:started")}"' in html
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            response = client.get(reverse("comments:started"))
+            assert "no-store" in response["Cache-Control"] and not response.cookies
+            typed = response.content.decode()
+            assert typed != client.get(reverse("comments:started")).content.decode()
+            clock.shift(timedelta(seconds=1))
+            post(client, article, started=typed, body="أرسلها سكربت بعد ثانية")
+            clock.shift(timedelta(seconds=20))
+            post(client, article, started=typed, body="كتبها قارئ في عشرين ثانية")
+            post(client, article, started=typed, email="again@example.ma", body="أعاد السكربت القيمة نفسها")
+        assert list(Comment.objects.values_list("body", flat=True)) == ["كتبها قارئ في عشرين ثانية"]
 
     def test_a_form_left_open_too_long_comes_back_with_the_text_and_a_fresh_value(self, client, article, settings):
         settings.COMMENTS_FORM_MAX_AGE = 6 * 3600
