@@ -7,6 +7,12 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("المقالات")
 
+    def ready(self):
+        from articles import pagecache, services
+
+        if pagecache.article_changed not in services.article_change_receivers:
+            services.article_change_receivers.append(pagecache.article_changed)
+
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the newsroom's site (second factor, lockout page) as `admin.site`."""

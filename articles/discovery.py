@@ -4,13 +4,13 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import dates
 
 from articles import search
 from articles.html import html_to_text
 from articles.models import Article
+from articles.pagecache import PublicPageMixin, public_page
 from articles.search import SearchQueryError, highlight, parse_query, search_queryset
 from articles.views import ArticleListView, PaginatedCards
 
@@ -21,6 +21,9 @@ class SearchView(ArticleListView):
     """/search/?q= — published articles matching the query, best first, highlighted."""
 
     template_name = "articles/search.html"
+
+    def page_keys_for(self, context):
+        return {"search"}
 
     def get(self, request, *args, **kwargs):
         self.raw_query = request.GET.get("q", "")
@@ -59,8 +62,11 @@ def _article_text(article: Article) -> str:
     return " ".join(part for part in parts if part)
 
 
-class ArchiveMixin(PaginatedCards):
+class ArchiveMixin(PublicPageMixin, PaginatedCards):
     """What both date archives share: public articles as cards, by Casablanca time."""
+
+    def page_keys_for(self, context):
+        return {"archive"}
 
     template_name = "articles/archive.html"
     date_field = "published_at"
@@ -97,7 +103,7 @@ class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
 
 
 @require_GET
-@cache_control(max_age=3600, public=True)
+@public_page()
 def robots_txt(request):
     """Crawlers may read everything but the admin and search; the sitemap index is named.
 

@@ -7,9 +7,9 @@ from taggit.models import Tag
 
 from articles.bylines import author_name
 from articles.models import Article, Category
+from articles.pagecache import PublicPageMixin
 from articles.pages import article_page_context
 from articles.readership import most_read_articles
-from articles.services import article_view_record
 
 HOME_BLOCK_SIZE = 4
 HOME_BLOCK_WINDOW = 400
@@ -30,14 +30,17 @@ class PaginatedCards:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-class ArticleListView(PaginatedCards, ListView):
-    """A paginated list of article cards under a heading."""
+class ArticleListView(PublicPageMixin, PaginatedCards, ListView):
+    """A paginated list of article cards under a heading: a public page."""
 
     template_name = "articles/listing.html"
 
 
 class HomeView(ArticleListView):
     template_name = "articles/home.html"
+
+    def page_keys_for(self, context):
+        return {"home"}
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -64,6 +67,9 @@ class HomeView(ArticleListView):
 
 
 class CategoryView(ArticleListView):
+    def page_keys_for(self, context):
+        return {f"category-{self.category.pk}"}
+
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return Article.objects.published().for_listing().filter(category=self.category)
@@ -78,6 +84,9 @@ class CategoryView(ArticleListView):
 
 
 class TagView(ArticleListView):
+    def page_keys_for(self, context):
+        return {f"tag-{self.tag.pk}"}
+
     def get_queryset(self):
         # A tag only drafts carry is not public yet: it would announce what is coming.
         self.tag = get_object_or_404(
@@ -90,6 +99,9 @@ class TagView(ArticleListView):
 
 
 class AuthorView(ArticleListView):
+    def page_keys_for(self, context):
+        return {f"author-{self.author.pk}"}
+
     def get_queryset(self):
         # Only people with a published article have a page: no list of login names.
         self.author = get_object_or_404(
@@ -103,7 +115,7 @@ class AuthorView(ArticleListView):
         return super().get_context_data(heading=author_name(self.author), author=self.author, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(PublicPageMixin, DetailView):
     template_name = "articles/detail.html"
     context_object_name = "article"
 
@@ -116,7 +128,7 @@ class ArticleDetailView(DetailView):
             canonical = self.object.get_absolute_url()
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
-        article_view_record(article_id=self.object.pk, user_agent=request.headers.get("User-Agent", ""))
+        # Views are counted by the page's beacon (articles.beacon): this answer may be cached.
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):

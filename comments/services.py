@@ -10,6 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from articles.pagecache import pages_invalidate
 from comments import spam, tasks
 from comments.models import STOP_NOTIFICATIONS_SALT, Comment, CommentReport
 
@@ -113,9 +114,15 @@ def comments_delete(*, comments: QuerySet) -> int:
 
 
 def article_comment_counts_refresh(*, article_ids) -> None:
-    """Recount the approved comments of these articles into Article.comment_count (one UPDATE)."""
+    """Recount the approved comments of these articles into Article.comment_count (one UPDATE).
+
+    Every change of what readers see of comments goes through here: once it commits,
+    the cached pages showing these articles are rendered anew.
+    """
     if not article_ids:
         return
+    keys = [f"article-{pk}" for pk in article_ids]
+    transaction.on_commit(lambda: pages_invalidate(keys=keys))
     approved = (
         Comment.objects.approved()
         .filter(article=OuterRef("pk"))

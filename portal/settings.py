@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.headers.SecurityHeadersMiddleware",
     "articles.middleware.MalformedRequestMiddleware",
+    # Anonymous readers are answered from the page cache before sessions and the database.
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,10 +197,37 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# Rendered pages live in a cache of their own ("pages"), so a busy day's pages never
+# push out rate limits or view counters when the local-memory cache culls.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portal-pages",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        },
+    }
+
+# Public pages (articles.pagecache). Browsers keep a page a minute, shared caches five
+# minutes (every change purges the pages it touches, so this only bounds what no key
+# names: the «الأكثر قراءة» list, related articles); a shared cache may serve a page a
+# minute past that while it fetches a fresh one, and a day past it while the site is down.
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)  # the application's own cache; 0: off
+PAGE_MAX_AGE = 60
+PAGE_SHARED_MAX_AGE = 300
+PAGE_STALE_WHILE_REVALIDATE = 60
+PAGE_STALE_IF_ERROR = 24 * 3600
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task RUNNING longer than this was left by a dead worker (manage.py requeue_stalled_tasks).
@@ -383,6 +412,9 @@ THUMBNAIL_QUALITY = 82
 # Articles
 ARTICLES_PER_PAGE = env_int("DJANGO_ARTICLES_PER_PAGE", 12)
 RELATED_ARTICLES_COUNT = 4
+# Article views one client address may report (articles.beacon); generous, as Moroccan
+# mobile readers share addresses behind carrier NAT. Empty turns the limit off.
+VIEW_BEACON_RATE = env_str("DJANGO_VIEW_BEACON_RATE", "120/10m")
 
 # Mailing list (newsletter app)
 NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid

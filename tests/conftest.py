@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from tests.helpers import make_editor, make_journalist, make_user, sign_in_verified
@@ -35,8 +35,25 @@ def client():
 def _clear_cache():
     # Rate limits, view counters and cached fragments must not leak between tests.
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(request, settings):
+    # Most tests change data through the ORM between two requests, which no reader's
+    # change does: the page cache is off for them, on for tests that ask for `page_cache`
+    # (they change data through the services, which invalidate it). Headers are the same.
+    if "page_cache" not in request.fixturenames:
+        settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The application page cache on, as in production."""
+    settings.PAGE_CACHE_SECONDS = 300
 
 
 @pytest.fixture

@@ -22,3 +22,13 @@ document.querySelectorAll("form[data-started-url]").forEach(function (form) {
       .catch(function () {});
   }, { once: true });
 });
+
+// «الأكثر قراءة»: the article page reports one view, cached or not (articles.beacon).
+document.querySelectorAll("[data-view-beacon]").forEach(function (article) {
+  var url = article.dataset.viewBeacon;
+  if (navigator.sendBeacon) {
+    navigator.sendBeacon(url);
+  } else if (window.fetch) {
+    fetch(url, { method: "POST", credentials: "omit", keepalive: true }).catch(function () {});
+  }
+});

@@ -34,8 +34,11 @@ BOTS = [
 
 
 def read(client, article, user_agent=BROWSER):
+    # What a browser does: the page, then the beacon its script sends (articles.beacon).
     response = client.get(article.get_absolute_url(), HTTP_USER_AGENT=user_agent)
     assert response.status_code == 200
+    beacon = re.search(r'data-view-beacon="([^"]+)"', response.content.decode()).group(1)
+    assert client.post(beacon, HTTP_USER_AGENT=user_agent).status_code == 204
     return response
 
 

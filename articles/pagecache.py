@@ -1,0 +1,315 @@
+"""Public pages: honest cache headers, and an application cache invalidated by what they show.
+
+A view marks its response public with the keys of what it shows (`article-<id>` for
+every article on the page, `home`, `category-<id>`, `tag-<id>`, `author-<id>`,
+`search`, `archive`, `feeds`, `sitemaps`, and `site` for the navigation on every page).
+PageCacheMiddleware, early in MIDDLEWARE, then:
+
+- answers an anonymous GET from the `pages` cache before sessions, authentication and
+  the database are touched; a request carrying the session or messages cookie goes
+  through to the views;
+- stores what such a request rendered when the page is public, answered 200, sets no
+  cookie and varies on nothing, for PAGE_CACHE_SECONDS at most and never past the next
+  scheduled article's time (listings would otherwise miss it);
+- sends `Cache-Control: public, …`, an `ETag` (with 304 to a conditional GET) and an
+  `xkey` header naming the keys, for the front cache; everything else, and every page
+  a signed-in person sees, goes out `private, no-store`.
+
+Invalidation is per key: each key has a generation token in the cache, a stored page
+remembers the tokens of its keys, and `pages_invalidate(keys=...)` gives those keys new
+tokens, so exactly the pages that showed them are rendered again; nothing is flushed.
+A page rendered while any invalidation happened is not stored (it may hold old data).
+"""
+
+import hashlib
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.core.paginator import Page
+from django.db.models import Min, QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+
+from articles import frontcache
+from articles.models import Article
+
+PRIVATE = "private, no-store"
+HIT_HEADER = "X-Page-Cache"
+_GEN = "pagecache:gen:"
+_EPOCH = "pagecache:epoch"
+_NEXT_SCHEDULED = "pagecache:next-scheduled"
+_NO_SCHEDULE = 0.0
+# Never looked up or stored here: the newsroom, uploads, static files.
+_NEVER = ("/admin/", "/editor/")
+_FILES = ("/static/", "/media/")
+
+
+def _pages():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+# --- marking a response public ----------------------------------------------------
+
+
+def page_keys_set(response: HttpResponse, keys: Iterable[str]) -> HttpResponse:
+    """Mark `response` as a public page showing `keys` (adds to keys already set)."""
+    response.page_keys = getattr(response, "page_keys", set()) | {"site", *keys}
+    return response
+
+
+def article_keys(articles: Iterable[Article]) -> set[str]:
+    return {f"article-{article.pk}" for article in articles}
+
+
+def _articles_in(value, depth: int = 0) -> set[Article]:
+    # What a page shows, read from its template context: an article, a list or page of
+    # them, or (category, [articles]) pairs. A queryset counts only once it was read, so
+    # collecting the keys never makes a query.
+    if isinstance(value, Article):
+        return {value}
+    if depth > 2:
+        return set()
+    if isinstance(value, QuerySet):
+        value = value._result_cache or []
+    elif isinstance(value, Page):
+        value = value.object_list if isinstance(value.object_list, list) else []
+    if isinstance(value, list | tuple):
+        found = set()
+        for item in value:
+            found |= _articles_in(item, depth + 1)
+        return found
+    return set()
+
+
+def context_article_keys(context: dict) -> set[str]:
+    """`article-<id>` for every article a page's template context holds."""
+    found = set()
+    for value in context.values():
+        found |= _articles_in(value)
+    return article_keys(found)
+
+
+class PublicPageMixin:
+    """For reading views: the response is public, keyed by `page_keys_for()` and every article shown."""
+
+    def page_keys_for(self, context: dict) -> set[str]:
+        return set()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        keys = self.page_keys_for(context)
+        response.add_post_render_callback(
+            lambda rendered: page_keys_set(rendered, keys | context_article_keys(context))
+        )
+        return response
+
+
+def public_page(*keys: str):
+    """Decorate a function view (feeds, sitemaps, robots.txt) whose successful answers are public."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                page_keys_set(response, keys)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+# --- invalidation ------------------------------------------------------------------
+
+
+def pages_invalidate(*, keys: Iterable[str]) -> None:
+    """Render again, on their next request, exactly the pages that showed one of `keys`; tell the front cache."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    token = uuid.uuid4().hex
+    pages = _pages()
+    pages.set_many({_GEN + key: token for key in keys}, timeout=None)
+    pages.set(_EPOCH, token, timeout=None)
+    # A change of what is scheduled moves the time cached pages must not outlive.
+    pages.delete(_NEXT_SCHEDULED)
+    frontcache.purge(keys)
+
+
+def article_page_keys(article: Article) -> set[str]:
+    """The keys of every page an article is on, or now appears on."""
+    keys = {f"article-{article.pk}", "home", "search", "archive", "feeds", "sitemaps"}
+    if article.category_id:
+        keys.add(f"category-{article.category_id}")
+    keys |= {f"tag-{pk}" for pk in article.tags.values_list("pk", flat=True)}
+    keys |= {f"author-{pk}" for pk in article.authors.values_list("pk", flat=True)}
+    return keys
+
+
+def article_changed(*, article: Article, was_public: bool) -> None:
+    """An article_change_receivers entry: the pages that showed it, or will, are rendered anew."""
+    pages_invalidate(keys=article_page_keys(article))
+
+
+# --- headers -----------------------------------------------------------------------
+
+
+def _next_scheduled() -> float:
+    """The timestamp of the next scheduled article, or 0; cached until then (one query when not).
+
+    With the page cache off nothing is queried and only a cached value caps the headers,
+    so a site without any cache pays no query for a time nobody keeps pages by.
+    """
+    pages = _pages()
+    value = pages.get(_NEXT_SCHEDULED)
+    if value is None and settings.PAGE_CACHE_SECONDS <= 0:
+        return _NO_SCHEDULE
+    if value is None:
+        now = timezone.now()
+        upcoming: datetime | None = Article.objects.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=now
+        ).aggregate(at=Min("published_at"))["at"]
+        value = upcoming.timestamp() if upcoming else _NO_SCHEDULE
+        timeout = max(1, int(value - now.timestamp())) if upcoming else settings.PAGE_CACHE_SECONDS
+        pages.set(_NEXT_SCHEDULED, value, timeout=min(timeout, 24 * 3600))
+    return value
+
+
+def _lifetime() -> int:
+    """Seconds a public page may be kept by any cache: the shared maximum, capped by the next scheduled article."""
+    limit = settings.PAGE_SHARED_MAX_AGE
+    upcoming = _next_scheduled()
+    if upcoming:
+        limit = min(limit, max(0, int(upcoming - time.time())))
+    return limit
+
+
+def _public_headers(response: HttpResponse, lifetime: int) -> None:
+    response.headers.pop("Expires", None)
+    response["Cache-Control"] = (
+        f"public, max-age={min(settings.PAGE_MAX_AGE, lifetime)}, s-maxage={lifetime}, "
+        f"stale-while-revalidate={settings.PAGE_STALE_WHILE_REVALIDATE}, stale-if-error={settings.PAGE_STALE_IF_ERROR}"
+    )
+    response["xkey"] = " ".join(sorted(response.page_keys))
+    if not response.has_header("ETag"):
+        response["ETag"] = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response.headers.pop("Expires", None)
+    response["Cache-Control"] = PRIVATE
+    return response
+
+
+# --- the middleware ----------------------------------------------------------------
+
+
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return not (
+        settings.SESSION_COOKIE_NAME in cookies
+        or CookieStorage.cookie_name in cookies
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def _shareable(request, response) -> bool:
+    """A public page anyone may be given: nothing in it or around it belongs to one person."""
+    return (
+        getattr(response, "page_keys", None) is not None
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Vary")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+        and _anonymous(request)
+    )
+
+
+def _entry_key(request) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """See the module docstring. Place it before SessionMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(_FILES):
+            return self.get_response(request)  # their server sets their own headers
+        lookup = (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in {"GET", "HEAD"}
+            and not request.path_info.startswith(_NEVER)
+            and _anonymous(request)
+        )
+        if not lookup:
+            return self._finish(request, self.get_response(request))
+        key = _entry_key(request)
+        pages = _pages()
+        found = pages.get_many([key, _EPOCH])
+        entry, epoch = found.get(key), found.get(_EPOCH)
+        if entry is not None:
+            generations = pages.get_many(list(entry["generations"]))
+            if generations == entry["generations"]:
+                return self._from_cache(request, entry)
+        response = self._finish(request, self.get_response(request))
+        if request.method == "GET" and response.status_code == 200 and response.has_header("xkey"):
+            self._store(key, response, epoch)
+        response[HIT_HEADER] = "MISS"
+        return response
+
+    def _finish(self, request, response):
+        if _shareable(request, response):
+            _public_headers(response, _lifetime())
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        # A view's own non-public header (the admin's never_cache, the health check) stays.
+        control = response.get("Cache-Control", "")
+        if not control or "public" in control or getattr(response, "page_keys", None) is not None:
+            _private(response)
+        return response
+
+    def _store(self, key, response, epoch_at_start) -> None:
+        pages = _pages()
+        keys = response["xkey"].split()
+        generation_keys = [_GEN + name for name in keys]
+        generations = pages.get_many(generation_keys + [_EPOCH])
+        if generations.pop(_EPOCH, None) != epoch_at_start:
+            return  # something was invalidated while this page was rendered
+        missing = {name: uuid.uuid4().hex for name in generation_keys if name not in generations}
+        if missing:
+            pages.set_many(missing, timeout=None)
+            generations.update(missing)
+        timeout = min(settings.PAGE_CACHE_SECONDS, _lifetime())
+        if timeout <= 0:
+            return
+        headers = {name: value for name, value in response.items() if name.lower() != HIT_HEADER.lower()}
+        entry = {
+            "content": response.content,
+            "headers": headers,
+            "generations": generations,
+            "stored_at": time.time(),
+        }
+        pages.set(key, entry, timeout=timeout)
+
+    def _from_cache(self, request, entry):
+        response = HttpResponse(entry["content"], headers=entry["headers"])
+        # Caches after this one count its time against the page's lifetime.
+        response["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
+        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+        if request.method == "HEAD":
+            conditional.content = b""
+        conditional[HIT_HEADER] = "HIT"
+        return conditional
