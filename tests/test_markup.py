@@ -26,7 +26,7 @@ from tests.newsletter.helpers import make_subscriber
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[1]
 VNU_JAR = Path(os.environ.get("PORTAL_VNU_JAR", BASE_DIR / "var/node/node_modules/vnu-jar/build/dist/vnu.jar"))
-ERROR_PAGES = ["400.html", "403.html", "403_csrf.html", "404.html", "500.html"]
+ERROR_PAGES = ["400.html", "403.html", "403_csrf.html", "403_cross_site.html", "404.html", "500.html"]
 SEED_TITLE = "السيد عبد اللطيف حموشي يعزز التعاون الأمني بين المغرب وبلجيكا بزيارة عمل هامة"
 
 

@@ -29,7 +29,7 @@ def test_every_template_compiles(name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["404.html", "400.html", "403.html", "403_csrf.html"])
+@pytest.mark.parametrize("name", ["404.html", "400.html", "403.html", "403_csrf.html", "403_cross_site.html"])
 def test_error_pages_render_in_arabic_right_to_left(rf, name):
     page = render_to_string(name, {"request": rf.get("/")})
     assert 'dir="rtl"' in page
