@@ -170,6 +170,8 @@ def _next_scheduled() -> float:
     """
     pages = _pages()
     value = pages.get(_NEXT_SCHEDULED)
+    if value and value <= time.time():
+        value = None  # its time has come (a cache's own clock may lag behind ours)
     if value is None and settings.PAGE_CACHE_SECONDS <= 0:
         return _NO_SCHEDULE
     if value is None:
@@ -261,7 +263,7 @@ class PageCacheMiddleware:
         pages = _pages()
         found = pages.get_many([key, _EPOCH])
         entry, epoch = found.get(key), found.get(_EPOCH)
-        if entry is not None:
+        if entry is not None and entry["expires_at"] > time.time():
             generations = pages.get_many(list(entry["generations"]))
             if generations == entry["generations"]:
                 return self._from_cache(request, entry)
@@ -301,6 +303,8 @@ class PageCacheMiddleware:
             "headers": headers,
             "generations": generations,
             "stored_at": time.time(),
+            # Checked here too: the cache server's clock may not be this process's.
+            "expires_at": time.time() + timeout,
         }
         pages.set(key, entry, timeout=timeout)
 
