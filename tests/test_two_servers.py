@@ -41,14 +41,16 @@ article = Article.objects.published().order_by("pk").first()
 print(article.pk, article.get_absolute_url())
 """
 
+# Published through the newsroom's service, which invalidates both servers' page caches.
 PUBLISH = """
-from django.utils import timezone
+from django.contrib.auth import get_user_model
 from articles.models import Article, Category, Section
-from articles.services import article_search_index_update
+from articles.services import article_publish
+editor = get_user_model().objects.create_superuser("publisher-two-servers")
 article = Article.objects.create(title="خبر عاجل يراه قراء الخادمين معا", lead="مقدمة الخبر العاجل.",
-    category=Category.objects.order_by("position").first(), status="published", published_at=timezone.now())
+    category=Category.objects.order_by("position").first(), status="draft")
 Section.objects.create(article=article, position=0, heading="", body="<p>نص الخبر.</p>")
-article_search_index_update(article=article)
+article_publish(article=article, user=editor)
 """
 
 
@@ -147,7 +149,11 @@ def test_two_servers_and_two_workers_share_one_database_and_one_cache(tmp_path):
 
         # Views counted on either server land in the same counters, folded by cron's command.
         for server in (a, a, a, b, b):
-            assert reader.request(f"{server}{article_path}")[0] == 200
+            status, page = reader.request(f"{server}{article_path}")
+            assert status == 200
+            # What the page's script does once it is shown (articles.beacon).
+            beacon = re.search(r'data-view-beacon="([^"]+)"', page).group(1)
+            assert reader.request(f"{server}{beacon}", {})[0] == 204
         assert "Folded 5 view(s)." in manage("fold_views", env=env).stdout
 
         # A publish shows on both servers' pages at once.
