@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
 from articles.models import Article, AuditEntry, Category, Section
+from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
 from articles.services import article_may_publish, article_publish, article_save, article_unpublish
 
@@ -43,6 +45,19 @@ class CategoryAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ["name"]
+
+    # The sections are the navigation of every page: a change renders every cached page anew.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: pages_invalidate(keys=["site"]))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: pages_invalidate(keys=["site"]))
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: pages_invalidate(keys=["site"]))
 
 
 class SectionInline(admin.StackedInline):

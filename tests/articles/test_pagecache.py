@@ -160,6 +160,20 @@ class TestInvalidation:
         assert "تعليق ينتظر الموافقة" in titles_on(reader().get(article.get_absolute_url()))
         assert reader().get("/riyada/")["X-Page-Cache"] == "HIT"  # shows nothing of that article
 
+    def test_a_section_renamed_in_the_admin_shows_in_every_pages_navigation(self, site, committed, rf):
+        from django.contrib import admin
+
+        from articles.models import Category
+
+        assert "أمن" in titles_on(reader().get("/riyada/"))
+        assert reader().get("/riyada/")["X-Page-Cache"] == "HIT"
+        category = site["category"]
+        category.name = "أمن وطني"
+        with committed(execute=True):
+            admin.site._registry[Category].save_model(rf.post("/admin/"), category, form=None, change=True)
+        response = reader().get("/riyada/")
+        assert response["X-Page-Cache"] == "MISS" and "أمن وطني" in titles_on(response)
+
     def test_a_scheduled_article_appears_when_its_time_comes(self, site, committed):
         soon = timezone.now() + timedelta(seconds=40)
         planned = make_article("مقال مجدول للنشر", category=site["category"], status=Article.Status.DRAFT)
