@@ -37,7 +37,7 @@ TEST_ENV := PORTAL_ENV_FILE= \
 	DJANGO_SITE_URL=http://testserver \
 	DJANGO_DEFAULT_FROM_EMAIL="كواليس اليوم <news@testserver>"
 
-.PHONY: run local-env test install serve lint clean browser-tools backup restore
+.PHONY: run local-env test install serve lint clean browser-tools backup restore varnish bench-cache
 
 # Browser tests (tests/browser) drive Debian's Chromium (/usr/bin/chromium or
 # $PORTAL_CHROMIUM) and inject axe-core, pinned, from the npm registry into var/node.
@@ -80,6 +80,39 @@ run: $(STAMP) local-env
 	@sh -c 'trap "kill 0" INT TERM EXIT; \
 		$(PY) manage.py db_worker --queue-name "*" --interval 2 & \
 		$(PY) manage.py runserver $(HOST):$(PORT) --noreload'
+
+# The production shape on this machine: gunicorn on 127.0.0.1:$(APP_PORT), the task
+# worker, and Varnish (deploy/varnish/portal.vcl, xkey purge) in front on
+# http://127.0.0.1:$(SERVE_PORT), purged by the site on publish. Installs Debian's varnish
+# and varnish-modules with apt-get when they are missing (as root). Ctrl-C stops all three.
+SERVE_PORT ?= 8080
+APP_PORT ?= 8091
+VARNISH_DIR := $(CURDIR)/var/varnish
+SERVE_ENV := DJANGO_FRONT_CACHE_URLS=http://127.0.0.1:$(SERVE_PORT)
+
+varnish:
+	@command -v varnishd >/dev/null 2>&1 && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 \
+	|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules; }
+
+serve: $(STAMP) varnish
+	$(MAKE) --no-print-directory local-env PORT=$(SERVE_PORT) HOST=127.0.0.1
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	@mkdir -p $(VARNISH_DIR)
+	@sed 's/\.port = "[0-9]*";/.port = "$(APP_PORT)";/' deploy/varnish/portal.vcl > $(VARNISH_DIR)/portal.vcl
+	@echo "Serving on http://127.0.0.1:$(SERVE_PORT) through Varnish (gunicorn on 127.0.0.1:$(APP_PORT)). Ctrl-C stops all."
+	@$(SERVE_ENV) sh -c 'trap "kill 0" INT TERM EXIT; \
+		$(PY) manage.py db_worker --queue-name "*" --interval 2 & \
+		$(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(APP_PORT) --workers 3 --timeout 30 & \
+		varnishd -F -n $(VARNISH_DIR)/work -a 127.0.0.1:$(SERVE_PORT) -f $(VARNISH_DIR)/portal.vcl -s malloc,256m & \
+		wait'
+
+# Requests per second of the cached article, side by side in one run: through Varnish
+# against a static file of the same bytes, and gunicorn's page cache against a bare view in
+# cache_page (articles/benchmarks/front.py). Uses wrk when installed.
+bench-cache: $(STAMP) varnish
+	$(PY) -m articles.benchmarks.front
 
 # A dated archive of the database and the uploads under var/backups/ (safe while the
 # site runs); `make restore FILE=var/backups/portal-....tar.gz` brings one back.

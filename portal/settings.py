@@ -9,6 +9,7 @@ the safe ones (no debug, no wildcard host). `make run` writes its local values t
 import ipaddress
 import os
 import sys
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -228,6 +229,16 @@ PAGE_MAX_AGE = 60
 PAGE_SHARED_MAX_AGE = 300
 PAGE_STALE_WHILE_REVALIDATE = 60
 PAGE_STALE_IF_ERROR = 24 * 3600
+
+# Front caches (Varnish, deploy/varnish/portal.vcl) purged by surrogate key when a page's
+# content changes: comma-separated base URLs, e.g. http://127.0.0.1:8080. Empty: none.
+FRONT_CACHE_URLS = env_list("DJANGO_FRONT_CACHE_URLS")
+for _url in FRONT_CACHE_URLS:
+    _parts = urllib.parse.urlsplit(_url)
+    if _parts.scheme not in {"http", "https"} or not _parts.hostname:
+        raise ImproperlyConfigured(f"DJANGO_FRONT_CACHE_URLS must list http(s) URLs, not {_url!r}")
+# Seconds to wait for each front cache: a purge runs in the editor's request.
+FRONT_CACHE_TIMEOUT = 2
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A task RUNNING longer than this was left by a dead worker (manage.py requeue_stalled_tasks).

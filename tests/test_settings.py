@@ -97,3 +97,10 @@ def test_a_newsletter_claim_timeout_a_live_worker_could_outlast_is_refused():
     assert code != 0 and "six times" in output
     code, output = load_settings(**PRODUCTION, DJANGO_NEWSLETTER_CLAIM_TIMEOUT="180", DJANGO_EMAIL_TIMEOUT="30")
     assert code == 0
+
+
+def test_front_cache_urls_must_be_http_addresses():
+    code, output = load_settings(**PRODUCTION, DJANGO_FRONT_CACHE_URLS="127.0.0.1:8080")
+    assert code != 0 and "DJANGO_FRONT_CACHE_URLS must list http(s) URLs" in output
+    code, output = load_settings(**PRODUCTION, DJANGO_FRONT_CACHE_URLS="http://127.0.0.1:8080, http://10.0.0.2:6081")
+    assert code == 0

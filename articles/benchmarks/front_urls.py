@@ -1,0 +1,31 @@
+"""The site's URLs plus the benchmark's references (make bench-cache only):
+/bench/bare/ a bare view in `cache_page`, /bench/static/ a file of the article's bytes."""
+
+import os
+
+from django.http import FileResponse, HttpResponse
+from django.urls import path
+from django.views.decorators.cache import cache_page
+
+from portal.urls import urlpatterns as site_urlpatterns
+
+REFERENCE = os.environ.get("PORTAL_BENCH_REFERENCE_FILE", "")
+
+
+@cache_page(300)
+def bare(request):
+    with open(REFERENCE, "rb") as handle:
+        return HttpResponse(handle.read(), content_type="text/html; charset=utf-8")
+
+
+def static_file(request):
+    response = FileResponse(open(REFERENCE, "rb"), content_type="text/html; charset=utf-8")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=60, s-maxage=300"
+    return response
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/static/", static_file),
+    *site_urlpatterns,
+]
