@@ -88,7 +88,10 @@ run: $(STAMP) local-env
 SERVE_PORT ?= 8080
 APP_PORT ?= 8091
 VARNISH_DIR := $(CURDIR)/var/varnish
-SERVE_ENV := DJANGO_FRONT_CACHE_URLS=http://127.0.0.1:$(SERVE_PORT)
+# Varnish is the cache every process shares; the application's page cache joins it only on
+# Redis (REDIS_URL): a local-memory cache is one per gunicorn worker, and an edit made in
+# one worker would not reach the pages another one keeps.
+SERVE_ENV := DJANGO_FRONT_CACHE_URLS=http://127.0.0.1:$(SERVE_PORT) $(if $(REDIS_URL),,DJANGO_PAGE_CACHE_SECONDS=0)
 
 varnish:
 	@command -v varnishd >/dev/null 2>&1 && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 \

@@ -1,9 +1,9 @@
 """The whole site behind the shipped Varnish, as `make serve` runs it: gunicorn, the task
 worker and varnishd, each a real process, the site purging the front cache on publish.
 
-NOT COLLECTED YET (the name does not start with test_): it needs the cache-app branch
-(no cookie for anonymous readers, Cache-Control with s-maxage, the `xkey` header).
-After merging it, rename this file tests/test_front_cache.py.
+As `make serve` without REDIS_URL: the application's own page cache is off (one
+local-memory cache per gunicorn worker could not see the purges of another process),
+Varnish is the cache.
 """
 
 import gzip
@@ -85,7 +85,7 @@ def test_readers_are_served_by_varnish_and_see_each_change_within_two_seconds(tm
     try:
         front_port, app_port = free_port(), free_port()
         front = f"http://127.0.0.1:{front_port}"
-        env = site_env(tmp_path, DJANGO_FRONT_CACHE_URLS=front, DJANGO_SITE_URL=front)
+        env = site_env(tmp_path, DJANGO_FRONT_CACHE_URLS=front, DJANGO_SITE_URL=front, DJANGO_PAGE_CACHE_SECONDS="0")
         manage("migrate", "--noinput", env=env)
         manage("load_demo", env=env)
         pk, path, draft_pk, draft_path, draft_title = (
