@@ -69,24 +69,30 @@ def requests_per_second(url: str, *, seconds: int, connections: int) -> float:
     return python_load(url, seconds=seconds, connections=min(connections, 16))
 
 
-def python_load(url: str, *, seconds: int, connections: int) -> float:
-    """Keep-alive GETs from `connections` threads for `seconds` (bounded: no wrk)."""
+def python_load(url: str, *, seconds: int, connections: int, latencies: bool = False):
+    """Keep-alive GETs from `connections` threads for `seconds` (bounded: no wrk).
+
+    Returns requests/s, or with `latencies` (requests/s, every request's milliseconds).
+    """
     parts = urllib.parse.urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
     deadline = time.monotonic() + seconds
 
-    def worker() -> int:
-        done = 0
+    def worker() -> list[float]:
+        timings = []
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
         while time.monotonic() < deadline:
-            connection.request("GET", parts.path, headers={"Accept-Encoding": "gzip"})
+            start = time.perf_counter()
+            connection.request("GET", target, headers={"Accept-Encoding": "gzip"})
             connection.getresponse().read()
-            done += 1
+            timings.append((time.perf_counter() - start) * 1000)
         connection.close()
-        return done
+        return timings
 
     with concurrent.futures.ThreadPoolExecutor(connections) as pool:
-        total = sum(pool.map(lambda _: worker(), range(connections)))
-    return total / seconds
+        timings = [ms for one in pool.map(lambda _: worker(), range(connections)) for ms in one]
+    rate = len(timings) / seconds
+    return (rate, timings) if latencies else rate
 
 
 def main():
