@@ -197,9 +197,7 @@ def main():
         for _ in range(args.rounds):
             for name, path in pages.items():
                 before = cpu_seconds(workers), cpu_seconds(backends)
-                rate, count, p50, p99 = load(
-                    base + path, seconds=args.seconds, connections=args.connections
-                )
+                rate, count, p50, p99 = load(base + path, seconds=args.seconds, connections=args.connections)
                 app, db = (cpu_seconds(workers) - before[0], cpu_seconds(backends) - before[1])
                 results[name].append((rate, p50, p99, app * 1000 / count, db * 1000 / count))
         rss = max(rss_mb(pid) for pid in workers)
