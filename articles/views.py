@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -13,6 +15,17 @@ from articles.readership import most_read_articles
 
 HOME_BLOCK_SIZE = 4
 HOME_BLOCK_WINDOW = 400
+
+
+LISTING_MAX_PAGES = 50  # older cards are reached through the date archives
+
+
+class BoundedPaginator(Paginator):
+    """Counts at most LISTING_MAX_PAGES pages of rows: the count costs the same at any archive size."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by().values("pk")[: self.per_page * LISTING_MAX_PAGES].count()
 
 
 class PaginatedCards:
@@ -34,6 +47,7 @@ class ArticleListView(PublicPageMixin, PaginatedCards, ListView):
     """A paginated list of article cards under a heading: a public page."""
 
     template_name = "articles/listing.html"
+    paginator_class = BoundedPaginator
 
 
 class HomeView(ArticleListView):
