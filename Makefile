@@ -122,11 +122,11 @@ bench-cache: $(STAMP) varnish
 BENCH_ARTICLES ?= 50000
 BENCH_PORT ?= 8113
 BENCH_ARGS ?=
-bench: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal_bench)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { test "$$(id -u)" = 0 && apt-get update -qq \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || echo "wrk not installed: Python load generator"
-	DATABASE_URL=$(DATABASE_URL) $(PY) -m articles.benchmarks.site --articles $(BENCH_ARTICLES) --port $(BENCH_PORT) $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m articles.benchmarks.site --articles $(BENCH_ARTICLES) --port $(BENCH_PORT) $(BENCH_ARGS)
 
 # A dated archive of the database and the uploads under var/backups/ (safe while the
 # site runs); `make restore FILE=var/backups/portal-....tar.gz` brings one back.
