@@ -49,15 +49,21 @@ def database_create(url: str) -> None:
             print(f"created database {name}")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
+def cpu_ticks(pids: list[int]) -> dict[tuple[int, int], int]:
+    """utime + stime of each live process, keyed by (pid, start time): a reused pid is another key."""
+    ticks = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
+        ticks[(pid, int(fields[19]))] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def cpu_seconds_between(before: dict, after: dict) -> float:
+    # Processes present at both ends (a backend that ended meanwhile is not counted).
+    return sum(after[key] - before[key] for key in after.keys() & before.keys()) / TICKS
 
 
 def children(pid: int) -> list[int]:
@@ -80,7 +86,18 @@ def load(url: str, *, seconds: int, connections: int) -> tuple[float, int, float
     """(requests/s, requests, p50 ms, p99 ms) of keep-alive GETs of `url`."""
     if shutil.which("wrk"):
         output = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip", url],
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "--latency",
+                "-H",
+                "Accept-Encoding: gzip",
+                url,
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -192,13 +209,15 @@ def main():
             f"wrk {args.connections} connections, {args.seconds}s a page, {args.rounds} round(s)"
         )
         workers = children(server.pid)
-        backends = database_backends(env)
         results = {name: [] for name in pages}
         for _ in range(args.rounds):
             for name, path in pages.items():
-                before = cpu_seconds(workers), cpu_seconds(backends)
+                backends = database_backends(env)
+                before = cpu_ticks(workers), cpu_ticks(backends)
                 rate, count, p50, p99 = load(base + path, seconds=args.seconds, connections=args.connections)
-                app, db = (cpu_seconds(workers) - before[0], cpu_seconds(backends) - before[1])
+                app = cpu_seconds_between(before[0], cpu_ticks(workers))
+                db = cpu_seconds_between(before[1], cpu_ticks(backends))
+                count = max(count, 1)
                 results[name].append((rate, p50, p99, app * 1000 / count, db * 1000 / count))
         rss = max(rss_mb(pid) for pid in workers)
         print(
