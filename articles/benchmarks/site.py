@@ -25,7 +25,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from articles.benchmarks.front import get, python_load, wait_for
+from articles.benchmarks.front import get, python_load, server_env, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
@@ -151,18 +151,9 @@ def main():
     database_create(database_url)
     media = ROOT / "var" / "bench-media"
     reference = ROOT / "var" / "bench-reference.html"
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))}
+    env = server_env(settings="articles.benchmarks.site_settings", reference=reference, site_port=args.port)
     env.update(
         DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="articles.benchmarks.site_settings",
-        PORTAL_ENV_FILE="",
-        PORTAL_BENCH_REFERENCE_FILE=str(reference),
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="benchmark-only-" + "x" * 50,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_HTTPS="0",
-        DJANGO_SITE_URL=f"http://127.0.0.1:{args.port}",
-        DJANGO_DEFAULT_FROM_EMAIL="news@localhost",
         DJANGO_MEDIA_ROOT=str(media),
         DJANGO_SERVE_MEDIA="1",
         DJANGO_LOG_LEVEL="WARNING",
