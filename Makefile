@@ -37,7 +37,7 @@ TEST_ENV := PORTAL_ENV_FILE= \
 	DJANGO_SITE_URL=http://testserver \
 	DJANGO_DEFAULT_FROM_EMAIL="كواليس اليوم <news@testserver>"
 
-.PHONY: run local-env test install serve lint clean browser-tools backup restore varnish bench-cache
+.PHONY: run local-env test install serve lint clean browser-tools backup restore varnish bench-cache bench
 
 # Browser tests (tests/browser) drive Debian's Chromium (/usr/bin/chromium or
 # $PORTAL_CHROMIUM) and inject axe-core, pinned, from the npm registry into var/node.
@@ -116,6 +116,20 @@ serve: $(STAMP) varnish
 # cache_page (articles/benchmarks/front.py). Uses wrk when installed.
 bench-cache: $(STAMP) varnish
 	$(PY) -m articles.benchmarks.front
+
+# The uncached pages against a bare Django view, side by side in one run
+# (articles/benchmarks/site.py): builds BENCH_ARTICLES published articles on DATABASE_URL
+# if missing (default: PostgreSQL database portal_bench on 127.0.0.1, created if missing),
+# runs gunicorn on 127.0.0.1:BENCH_PORT with the page cache off and loads it with wrk
+# (installed with apt-get when missing, as root; else a Python load generator).
+BENCH_ARTICLES ?= 50000
+BENCH_PORT ?= 8113
+BENCH_ARGS ?=
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal_bench)
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { test "$$(id -u)" = 0 && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || echo "wrk not installed: Python load generator"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m articles.benchmarks.site --articles $(BENCH_ARTICLES) --port $(BENCH_PORT) $(BENCH_ARGS)
 
 # A dated archive of the database and the uploads under var/backups/ (safe while the
 # site runs); `make restore FILE=var/backups/portal-....tar.gz` brings one back.

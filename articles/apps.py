@@ -8,10 +8,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("المقالات")
 
     def ready(self):
-        from articles import pagecache, services
+        from articles import pagecache, readership, services
 
-        if pagecache.article_changed not in services.article_change_receivers:
-            services.article_change_receivers.append(pagecache.article_changed)
+        for receiver in (pagecache.article_changed, readership.most_read_article_changed):
+            if receiver not in services.article_change_receivers:
+                services.article_change_receivers.append(receiver)
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

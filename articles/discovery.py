@@ -1,5 +1,6 @@
 """Pages that help readers and machines find articles: search, date archives, robots.txt."""
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -21,6 +22,7 @@ class SearchView(ArticleListView):
     """/search/?q= — published articles matching the query, best first, highlighted."""
 
     template_name = "articles/search.html"
+    paginator_class = Paginator  # ranked matches are bounded already (search.MAX_RANKED)
 
     def page_keys_for(self, context):
         return {"search"}

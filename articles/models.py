@@ -80,8 +80,10 @@ class ArticleQuerySet(models.QuerySet):
         """The «شاهد أيضا» block: hand-picked first, then by shared tags, category, recency.
 
         Never `article` itself; only rows of this queryset (so call it on published()).
-        One query plus the prefetches, whatever the size of the archive: candidates are
-        the hand-picked and the RELATED_WINDOW newest. `article.tags` should be prefetched.
+        Three queries plus the prefetches, whatever the size of the archive: the ids of
+        the candidates (the RELATED_WINDOW newest, the hand-picked), then the ranking of
+        those rows by primary key, so no plan scans the table. `article.tags` should be
+        prefetched. articles.pages.related_articles() keeps the result.
         """
         tag_ids = [tag.pk for tag in article.tags.all()]
         hand_picked = Article.see_also.through.objects.filter(from_article_id=article.pk, to_article_id=OuterRef("pk"))
@@ -90,10 +92,13 @@ class ArticleQuerySet(models.QuerySet):
             if tag_ids
             else Value(0, output_field=IntegerField())
         )
-        recent = self.order_by("-published_at", "-id").values("pk")[:RELATED_WINDOW]
+        candidates = set(self.order_by("-published_at", "-id").values_list("pk", flat=True)[:RELATED_WINDOW])
+        candidates.update(
+            Article.see_also.through.objects.filter(from_article_id=article.pk).values_list("to_article_id", flat=True)
+        )
+        candidates.discard(article.pk)
         return (
-            self.exclude(pk=article.pk)
-            .filter(Q(pk__in=Subquery(recent)) | Q(Exists(hand_picked)))
+            self.filter(pk__in=sorted(candidates))
             .annotate(
                 hand_picked=Exists(hand_picked),
                 shared_tags=shared_tags,
@@ -222,7 +227,19 @@ class Article(models.Model):
                 violation_error_message=_("لا يُنشر مقال دون تاريخ نشر."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # The listings' order (home, search's window, the related window) and per category.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing"),
+            models.Index(fields=["category", "status", "-published_at", "-id"], name="article_category_listing"),
+            # The home's breaking and featured strips: a few rows among the whole archive.
+            models.Index(
+                fields=["-published_at", "-id"], condition=Q(is_breaking=True), name="article_breaking_listing"
+            ),
+            models.Index(
+                fields=["-published_at", "-id"], condition=Q(is_featured=True), name="article_featured_listing"
+            ),
+        ]
 
     def __str__(self):
         return self.title

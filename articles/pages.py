@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from articles.metadata import article_json_ld, share_image
@@ -38,6 +39,28 @@ def article_block_register(*, name: str, template: str, context: Callable[..., d
     _blocks[name] = ArticleBlock(template=template, context=context)
 
 
+def related_articles(article: Article) -> list[Article]:
+    """The «شاهد أيضا» cards: ranked once per version of the article, then read by id (one query).
+
+    Ranking (Article.objects.related_to) reads the newest RELATED_WINDOW articles; its
+    result is kept in the cache under the article's edit and publication times, so an
+    edit ranks anew, and for PAGE_SHARED_MAX_AGE, what a shared cache may keep the page
+    anyway: a newer article joins the block no later than it does today. The read goes
+    through published(), so an article taken off the site leaves the block at once.
+    """
+    stamp = f"{article.updated_at.timestamp() if article.updated_at else 0}"
+    stamp += f":{article.published_at.timestamp() if article.published_at else 0}"
+    key = f"related:v1:{article.pk}:{stamp}"
+    ids = cache.get(key)
+    listing = Article.objects.published().for_listing()
+    if ids is None:
+        related = list(listing.related_to(article, count=settings.RELATED_ARTICLES_COUNT))
+        cache.set(key, [item.pk for item in related], settings.PAGE_SHARED_MAX_AGE)
+        return related
+    by_id = {item.pk: item for item in listing.filter(pk__in=ids)} if ids else {}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def article_page_context(
     *, request: HttpRequest, article: Article, preview: bool = False, block_options: dict[str, dict] | None = None
 ) -> dict:
@@ -54,9 +77,7 @@ def article_page_context(
         "preview": preview,
         "sections": sections,
         "toc": headed if len(headed) >= TOC_MIN_HEADINGS else [],
-        "related": list(
-            Article.objects.published().for_listing().related_to(article, count=settings.RELATED_ARTICLES_COUNT)
-        ),
+        "related": related_articles(article),
         "most_read": most_read_articles(),
         "article_blocks": [],
     }

@@ -148,6 +148,24 @@ def _fold_day(day: date) -> int:
     return sum(taken.values())
 
 
+MOST_READ_SECONDS = 60  # the list may lag this much: computed once a minute, not per page
+_MOST_READ_KEY = "most-read:v1"
+
+
 def most_read_articles() -> list[Article]:
-    """The «الأكثر قراءة» list shown on the home and article pages (one query)."""
-    return list(Article.objects.published().most_read(days=MOST_READ_DAYS, count=MOST_READ_COUNT))
+    """The «الأكثر قراءة» list shown on the home and article pages.
+
+    Computed at most once a minute for the site and kept in the cache: one query then,
+    none on the other pages of that minute. Whoever recomputes it, the list is the same.
+    """
+    articles = cache.get(_MOST_READ_KEY)
+    if articles is None:
+        articles = list(Article.objects.published().most_read(days=MOST_READ_DAYS, count=MOST_READ_COUNT))
+        cache.set(_MOST_READ_KEY, articles, MOST_READ_SECONDS)
+    return articles
+
+
+def most_read_article_changed(*, article: Article, was_public: bool) -> None:
+    """An article_change_receivers entry: an article taken off the site leaves the list at once."""
+    if was_public and not article.is_public:
+        cache.delete(_MOST_READ_KEY)

@@ -69,24 +69,47 @@ def requests_per_second(url: str, *, seconds: int, connections: int) -> float:
     return python_load(url, seconds=seconds, connections=min(connections, 16))
 
 
-def python_load(url: str, *, seconds: int, connections: int) -> float:
-    """Keep-alive GETs from `connections` threads for `seconds` (bounded: no wrk)."""
+def python_load(url: str, *, seconds: int, connections: int, latencies: bool = False):
+    """Keep-alive GETs from `connections` threads for `seconds` (bounded: no wrk).
+
+    Returns requests/s, or with `latencies` (requests/s, every request's milliseconds).
+    """
     parts = urllib.parse.urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
     deadline = time.monotonic() + seconds
 
-    def worker() -> int:
-        done = 0
+    def worker() -> list[float]:
+        timings = []
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
         while time.monotonic() < deadline:
-            connection.request("GET", parts.path, headers={"Accept-Encoding": "gzip"})
+            start = time.perf_counter()
+            connection.request("GET", target, headers={"Accept-Encoding": "gzip"})
             connection.getresponse().read()
-            done += 1
+            timings.append((time.perf_counter() - start) * 1000)
         connection.close()
-        return done
+        return timings
 
     with concurrent.futures.ThreadPoolExecutor(connections) as pool:
-        total = sum(pool.map(lambda _: worker(), range(connections)))
-    return total / seconds
+        timings = [ms for one in pool.map(lambda _: worker(), range(connections)) for ms in one]
+    rate = len(timings) / seconds
+    return (rate, timings) if latencies else rate
+
+
+def server_env(*, settings: str, reference: Path, site_port: int) -> dict:
+    """The environment of a benchmark's server: production settings, none of the caller's DJANGO_ values."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE=settings,
+        PORTAL_ENV_FILE="",
+        PORTAL_BENCH_REFERENCE_FILE=str(reference),
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="benchmark-only-" + "x" * 50,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_HTTPS="0",
+        DJANGO_SITE_URL=f"http://127.0.0.1:{site_port}",
+        DJANGO_DEFAULT_FROM_EMAIL="news@localhost",
+    )
+    return env
 
 
 def main():
@@ -101,18 +124,9 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     reference = work / "article.html"
     app_port, front_port = free_port(), free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PORTAL_"))}
+    env = server_env(settings="articles.benchmarks.front_settings", reference=reference, site_port=front_port)
     env.pop("DATABASE_URL", None)
     env.update(
-        DJANGO_SETTINGS_MODULE="articles.benchmarks.front_settings",
-        PORTAL_ENV_FILE="",
-        PORTAL_BENCH_REFERENCE_FILE=str(reference),
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="benchmark-only-" + "x" * 50,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_HTTPS="0",
-        DJANGO_SITE_URL=f"http://127.0.0.1:{front_port}",
-        DJANGO_DEFAULT_FROM_EMAIL="news@localhost",
         DJANGO_SQLITE_PATH=str(work / "bench.sqlite3"),
         DJANGO_MEDIA_ROOT=str(work / "media"),
         DJANGO_SERVE_MEDIA="1",
