@@ -1,9 +1,10 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,8 +13,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from sorl.thumbnail import get_thumbnail
 
+from articles import revisions
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
 from articles.models import Article, AuditEntry, Category, Section
@@ -23,6 +26,7 @@ from articles.services import (
     article_editing_open,
     article_may_publish,
     article_publish,
+    article_restore,
     article_save,
     article_unpublish,
 )
@@ -222,6 +226,18 @@ class ArticleAdmin(admin.ModelAdmin):
             context["desk_others_editing"] = article_editing_open(article=obj, user=request.user)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One version per save, taken once sections, tags and cover are all written
+        # (manage_manually: the article's own post_save comes before its sections').
+        with reversion.create_revision(manage_manually=True):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            saved = getattr(request, "desk_saved_article", None)
+            if saved is not None:
+                reversion.add_to_revision(saved)
+                reversion.set_user(request.user)
+                reversion.set_comment(saved.get_status_display())
+        return response
+
     def get_view_on_site_url(self, obj=None):
         if obj is not None and obj.pk and not obj.is_public:
             return reverse("admin:articles_article_preview", args=[obj.pk])  # a draft has no public page yet
@@ -342,6 +358,7 @@ class ArticleAdmin(admin.ModelAdmin):
             save_related=save_sections_tags_and_authors,
             return_note=form.return_note,
         )
+        request.desk_saved_article = article
 
     @admin.action(description=_("نشر المقالات المحددة الآن"), permissions=["change"])
     def publish(self, request, queryset):
@@ -364,7 +381,57 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(never_cache(self.preview_view))
-        return [path("<int:pk>/preview/", preview, name="articles_article_preview"), *super().get_urls()]
+        versions = self.admin_site.admin_view(never_cache(self.versions_view))
+        restore = self.admin_site.admin_view(never_cache(require_POST(self.restore_view)))
+        return [
+            path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            path("<int:pk>/versions/", versions, name="articles_article_versions"),
+            path("<int:pk>/versions/<int:version_id>/restore/", restore, name="articles_article_restore"),
+            *super().get_urls(),
+        ]
+
+    def _article_for(self, request, pk, *, change=False):
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        allowed = self.has_change_permission if change else self.has_view_or_change_permission
+        if not allowed(request, article):
+            raise PermissionDenied
+        return article
+
+    def versions_view(self, request, pk):
+        """The saved versions of an article; two of them compared word by word (?a=&b=)."""
+        article = self._article_for(request, pk)
+        versions = list(revisions.article_versions(article))
+        by_id = {version.pk: version for version in versions}
+        chosen = [by_id.get(_int(request.GET.get(key))) for key in ("a", "b")]
+        if None in chosen and len(versions) >= 2:
+            chosen = [versions[1], versions[0]]  # by default: the last change
+        comparison = None
+        if None not in chosen:
+            old, new = sorted(chosen, key=lambda version: version.revision.date_created)
+            comparison = {
+                "old": old,
+                "new": new,
+                "changes": revisions.changes_between(revisions.version_text(old), revisions.version_text(new)),
+            }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("نسخ المقال: %(title)s") % {"title": article.title},
+            "versions": versions,
+            "comparison": comparison,
+            "chosen": [version.pk for version in chosen if version is not None],
+            "can_restore": self.has_change_permission(request, article),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+    def restore_view(self, request, pk, version_id):
+        article = self._article_for(request, pk, change=True)
+        version = get_object_or_404(revisions.article_versions(article), pk=version_id)
+        article_restore(version=version, user=request.user)
+        self.message_user(request, _("استُرجعت النسخة، وحُفظت نسخة جديدة."), messages.SUCCESS)
+        return redirect("admin:articles_article_change", article.pk)
 
     def preview_view(self, request, pk):
         """The article as it will look once published, for the newsroom only."""
@@ -378,6 +445,13 @@ class ArticleAdmin(admin.ModelAdmin):
         response = TemplateResponse(request, "articles/detail.html", context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @admin.register(AuditEntry)

@@ -8,7 +8,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("المقالات")
 
     def ready(self):
-        from articles import pagecache, services
+        from articles import pagecache, revisions, services
+
+        revisions.register()
 
         if pagecache.article_changed not in services.article_change_receivers:
             services.article_change_receivers.append(pagecache.article_changed)

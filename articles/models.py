@@ -262,6 +262,15 @@ class Article(models.Model):
         )
 
     @property
+    def tag_links(self):
+        """The article's taggit rows, which its saved versions follow (articles.revisions)."""
+        from taggit.models import TaggedItem
+
+        return TaggedItem.objects.filter(
+            content_type__app_label="articles", content_type__model="article", object_id=self.pk
+        )
+
+    @property
     def was_updated(self):
         """True when the article changed noticeably after it went out."""
         if not self.published_at or not self.updated_at:

@@ -153,6 +153,35 @@ def _article_changed(*, article: Article, was_public: bool) -> None:
         transaction.on_commit(partial(receiver, article=article, was_public=was_public))
 
 
+def article_restore(*, version, user) -> Article:
+    """Bring back a saved version's text, sections, tags and cover, as a new version.
+
+    Status and publication date stay as they are now: restoring words never publishes
+    or unpublishes anything (that is the buttons' job, and the editors').
+    """
+    import reversion
+
+    article = Article.objects.get(pk=version.object_id)
+    was_public = article.is_public
+    status, published_at = article.status, article.published_at
+    with transaction.atomic(), reversion.create_revision(manage_manually=True):
+        version.revision.revert(delete=True)
+        article = Article.objects.get(pk=article.pk)
+        article.status, article.published_at = status, published_at
+        article.save()
+        reversion.add_to_revision(article)  # after the revert: the sections and tags as restored
+        reversion.set_user(user)
+        reversion.set_comment(gettext("استرجاع نسخة %(when)s") % {"when": _local(version.revision.date_created)})
+        _article_changed(article=article, was_public=was_public)
+    return article
+
+
+def _local(moment: datetime) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 EDITING_STALE = timedelta(minutes=2)  # the form's heartbeat comes every 20 s
 
 

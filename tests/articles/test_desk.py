@@ -187,3 +187,53 @@ class TestViewOnSite:
         form = text_of(client.get(change_url(draft)))
         assert f'<a href="{preview}" class="viewsitelink">' in form
         assert client.get(preview).status_code == 200
+
+
+class TestVersions:
+    def save_as(self, client, article, **overrides):
+        response = client.post(change_url(article), change_form(article, _continue="1", **overrides))
+        assert response.status_code == 302, text_of(response)[:3000]
+
+    def test_every_save_keeps_a_version_with_sections_and_tags(self, client, editor):
+        article = make_article("عنوان أول", status=Article.Status.DRAFT, tags=["الرباط"])
+        client.force_login(editor)
+        self.save_as(client, article, **{"sections-0-body": "<p>نص المقدمة الأولى.</p>"})
+        self.save_as(
+            client, article, title="عنوان ثان", tags="الرباط، سلا", **{"sections-0-body": "<p>نص المقدمة الجديدة.</p>"}
+        )
+        url = reverse("admin:articles_article_versions", args=[article.pk])
+        page = text_of(client.get(url))
+        assert page.count('class="desk-version"') == 2
+        assert "سعاد بنعلي" in page
+        # By default the last change is compared: words marked, in Arabic.
+        assert "<del>أول</del><ins>ثان</ins>" in page
+        assert "<del>الأولى</del><ins>الجديدة</ins>" in page
+        assert "الرباط<ins>، سلا</ins>" in page
+
+    def test_restoring_a_version_brings_back_its_text_as_a_new_version(self, client, editor):
+        article = make_article("العنوان الأصلي", status=Article.Status.IN_REVIEW)
+        client.force_login(editor)
+        self.save_as(client, article)
+        self.save_as(
+            client, article, title="عنوان معدل", **{"sections-0-heading": "", "sections-0-body": "<p>معدل</p>"}
+        )
+        from articles.revisions import article_versions
+
+        oldest = article_versions(article).last()
+        response = client.post(reverse("admin:articles_article_restore", args=[article.pk, oldest.pk]))
+        assert response.status_code == 302
+        article.refresh_from_db()
+        assert article.title == "العنوان الأصلي" and article.status == Article.Status.IN_REVIEW
+        assert "نص المقدمة." in article.sections.get().body
+        assert article_versions(article).count() == 3
+
+    def test_a_journalist_cannot_restore_anothers_article(self, client, journalist, editor):
+        article = make_article(status=Article.Status.DRAFT, authors=[editor])
+        client.force_login(editor)
+        self.save_as(client, article)
+        from articles.revisions import article_versions
+
+        version = article_versions(article).first()
+        client.force_login(journalist)
+        response = client.post(reverse("admin:articles_article_restore", args=[article.pk, version.pk]))
+        assert response.status_code in (403, 404)
