@@ -65,8 +65,11 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk and self.instance.updated_at and not self.is_bound:
             self.initial["opened_at"] = self.instance.updated_at.isoformat()
 
+    conflict = None
+
     def clean(self):
         cleaned = super().clean()
+        self._refuse_a_stale_copy()
         status = cleaned.get("status", self.instance.status)
         published_at = cleaned.get("published_at", self.instance.published_at)
         note = None
@@ -92,6 +95,25 @@ class ArticleAdminForm(forms.ModelForm):
             if name in cleaned:
                 cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+    def _refuse_a_stale_copy(self):
+        opened = self.data.get("opened_at")
+        if not (self.instance.pk and opened):
+            return
+        stored = Article.objects.filter(pk=self.instance.pk).first()
+        if stored is None or stored.updated_at.isoformat() == opened:
+            return
+        self.conflict = revisions.conflict_report(article=stored, opened_at=opened)
+        # The next save is made knowing what changed: it is from the stored copy on.
+        self.data = self.data.copy()
+        self.data["opened_at"] = stored.updated_at.isoformat()
+        message = _(
+            "عدّل %(name)s هذا المقال عند %(time)s بعد أن فتحته أنت، فلم يُحفظ تعديلك حتى لا يضيع عمله. "
+            "ما كتبته باق في الاستمارة؛ راجع ما غيّره أدناه، ثم احفظ من جديد."
+        )
+        raise forms.ValidationError(
+            message, code="stale", params={"name": self.conflict.who, "time": self.conflict.when}
+        )
 
 
 class DeskFilter(admin.SimpleListFilter):

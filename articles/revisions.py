@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -113,3 +116,25 @@ def changes_between(old: ArticleText, new: ArticleText) -> list[Change]:
     pairs.append((_("نص المقال"), flat_sections(old), flat_sections(new)))
     pairs.append((_("الوسوم"), "، ".join(old.tags), "، ".join(new.tags)))
     return [Change(str(label), a, b, words_diff(a, b)) for label, a, b in pairs if a != b]
+
+
+@dataclass
+class Conflict:
+    """What someone else saved after a form was opened: who, when, and the changed words."""
+
+    who: str
+    when: str
+    changes: list[Change]
+
+
+def conflict_report(*, article: Article, opened_at: str) -> Conflict:
+    """For a save refused because `article` changed after `opened_at` (an ISO time)."""
+    opened = parse_datetime(opened_at)
+    versions = list(article_versions(article)[:50]) if opened else []
+    newer = [v for v in versions if v.revision.date_created > opened]
+    older = [v for v in versions if v.revision.date_created <= opened]
+    user = newer[0].revision.user if newer else None
+    who = (user.get_full_name() or user.get_username()) if user else str(_("زميل لك"))
+    changes = changes_between(version_text(older[0]), current_text(article)) if older else []
+    when = date_format(timezone.localtime(article.updated_at), "TIME_FORMAT")
+    return Conflict(who=who, when=when, changes=changes)

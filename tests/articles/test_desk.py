@@ -237,3 +237,41 @@ class TestVersions:
         client.force_login(journalist)
         response = client.post(reverse("admin:articles_article_restore", args=[article.pk, version.pk]))
         assert response.status_code in (403, 404)
+
+
+class TestNoLostWork:
+    def test_a_save_from_an_older_copy_is_refused_and_shows_what_the_other_changed(self, client, editor, journalist):
+        article = make_article("عنوان الخبر", status=Article.Status.DRAFT, authors=[journalist])
+        client.force_login(editor)
+        client.post(change_url(article), change_form(article, _continue="1"))  # a first version
+        opened = change_form(article)  # the journalist opens the form here...
+        client.post(change_url(article), change_form(article, _continue="1", title="عنوان الخبر المصحح"))
+
+        client.force_login(journalist)
+        mine = opened | {"lead": "مقدمة كتبها الصحفي بعناية.", "_desk_draft": "حفظ كمسودة"}
+        del mine["return_note"]
+        refused = client.post(change_url(article), mine)
+        assert refused.status_code == 200
+        page = text_of(refused)
+        assert "عدّل سعاد بنعلي هذا المقال" in page and "فلم يُحفظ تعديلك" in page
+        assert "عنوان الخبر<ins> المصحح</ins>" in page  # what the editor changed, marked
+        assert "مقدمة كتبها الصحفي بعناية." in page  # what the journalist typed is still in the form
+        article.refresh_from_db()
+        assert (article.title, article.lead) == ("عنوان الخبر المصحح", "مقدمة قصيرة للمقال.")
+
+        # Saved again from the refused form (which now carries the stored copy's time): accepted.
+        again = mine | {"opened_at": article.updated_at.isoformat(), "title": article.title}
+        assert client.post(change_url(article), again).status_code == 302
+        article.refresh_from_db()
+        assert (article.title, article.lead) == ("عنوان الخبر المصحح", "مقدمة كتبها الصحفي بعناية.")
+
+    def test_opening_an_article_someone_else_is_editing_says_who_and_since_when(self, client, editor, journalist):
+        article = make_article(status=Article.Status.DRAFT, authors=[journalist])
+        client.force_login(journalist)
+        client.get(change_url(article))
+        client.force_login(editor)
+        page = text_of(client.get(change_url(article)))
+        assert "يوسف العلمي يحرر هذا المقال الآن، منذ الساعة" in page
+        client.force_login(journalist)
+        page = text_of(client.get(change_url(article)))
+        assert "سعاد بنعلي يحرر هذا المقال الآن" in page and "يوسف العلمي يحرر" not in page  # never oneself
