@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -404,10 +405,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         preview = self.admin_site.admin_view(never_cache(self.preview_view))
         versions = self.admin_site.admin_view(never_cache(self.versions_view))
+        heartbeat = self.admin_site.admin_view(never_cache(require_POST(self.heartbeat_view)))
         restore = self.admin_site.admin_view(never_cache(require_POST(self.restore_view)))
         return [
             path("<int:pk>/preview/", preview, name="articles_article_preview"),
             path("<int:pk>/versions/", versions, name="articles_article_versions"),
+            path("<int:pk>/heartbeat/", heartbeat, name="articles_article_heartbeat"),
             path("<int:pk>/versions/<int:version_id>/restore/", restore, name="articles_article_restore"),
             *super().get_urls(),
         ]
@@ -447,6 +450,14 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+    def heartbeat_view(self, request, pk):
+        """The open form says it is still open; the answer names the others who have it open."""
+        article = self._article_for(request, pk, change=True)
+        others = article_editing_open(article=article, user=request.user)
+        names = "، ".join(editing.user.get_full_name() or editing.user.get_username() for editing in others)
+        message = _("يحرر هذا المقال الآن أيضا: %(names)s") % {"names": names} if names else ""
+        return JsonResponse({"message": message})
 
     def restore_view(self, request, pk, version_id):
         article = self._article_for(request, pk, change=True)

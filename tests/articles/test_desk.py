@@ -275,3 +275,14 @@ class TestNoLostWork:
         client.force_login(journalist)
         page = text_of(client.get(change_url(article)))
         assert "سعاد بنعلي يحرر هذا المقال الآن" in page and "يوسف العلمي يحرر" not in page  # never oneself
+
+    def test_the_forms_heartbeat_names_the_others_with_the_article_open(self, client, editor, journalist):
+        article = make_article(status=Article.Status.DRAFT, authors=[journalist])
+        client.force_login(editor)
+        client.get(change_url(article))
+        client.force_login(journalist)
+        beat = client.post(reverse("admin:articles_article_heartbeat", args=[article.pk]))
+        assert beat.json() == {"message": "يحرر هذا المقال الآن أيضا: سعاد بنعلي"}
+        assert client.get(reverse("admin:articles_article_heartbeat", args=[article.pk])).status_code == 405
+        form = text_of(client.get(change_url(article)))
+        assert "استرجاع النص المحفوظ تلقائيا" in form and "/static/js/desk" in form
