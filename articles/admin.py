@@ -104,7 +104,7 @@ class ArticleAdminForm(forms.ModelForm):
         stored = Article.objects.filter(pk=self.instance.pk).first()
         if stored is None or stored.updated_at.isoformat() == opened:
             return
-        self.conflict = revisions.conflict_report(article=stored, opened_at=opened)
+        self.conflict = revisions.conflict_report(article=stored, opened_at=opened, data=self.data)
         # The next save is made knowing what changed: it is from the stored copy on.
         self.data = self.data.copy()
         self.data["opened_at"] = stored.updated_at.isoformat()

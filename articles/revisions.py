@@ -127,14 +127,34 @@ class Conflict:
     changes: list[Change]
 
 
-def conflict_report(*, article: Article, opened_at: str) -> Conflict:
-    """For a save refused because `article` changed after `opened_at` (an ISO time)."""
+def posted_text(*, article: Article, data) -> ArticleText:
+    """The text of an article form as posted (the cover is not text: the stored one)."""
+    count = int(data.get("sections-TOTAL_FORMS") or 0) if str(data.get("sections-TOTAL_FORMS", "")).isdigit() else 0
+    sections = [
+        (data.get(f"sections-{i}-heading", ""), html_to_text(data.get(f"sections-{i}-body", "")))
+        for i in range(min(count, 200))
+        if not data.get(f"sections-{i}-DELETE")
+    ]
+    fields = {name: str(data.get(name, getattr(article, name)) or "") for name, _label in COMPARED_FIELDS}
+    fields["cover"] = str(article.cover or "")
+    tags = sorted(tag.strip() for tag in re.split(r"[,،]", data.get("tags", "")) if tag.strip())
+    return ArticleText(fields=fields, sections=sections, tags=tags)
+
+
+def conflict_report(*, article: Article, opened_at: str, data) -> Conflict:
+    """For a save refused because `article` changed after `opened_at` (an ISO time).
+
+    The changes are those between the version the form was opened from and the stored
+    article; with no such version (an article older than the versions), between what
+    was posted and the stored article.
+    """
     opened = parse_datetime(opened_at)
     versions = list(article_versions(article)[:50]) if opened else []
     newer = [v for v in versions if v.revision.date_created > opened]
     older = [v for v in versions if v.revision.date_created <= opened]
     user = newer[0].revision.user if newer else None
     who = (user.get_full_name() or user.get_username()) if user else str(_("زميل لك"))
-    changes = changes_between(version_text(older[0]), current_text(article)) if older else []
+    before = version_text(older[0]) if older else posted_text(article=article, data=data)
+    changes = changes_between(before, current_text(article))
     when = date_format(timezone.localtime(article.updated_at), "TIME_FORMAT")
     return Conflict(who=who, when=when, changes=changes)
