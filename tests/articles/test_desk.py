@@ -286,3 +286,23 @@ class TestNoLostWork:
         assert client.get(reverse("admin:articles_article_heartbeat", args=[article.pk])).status_code == 405
         form = text_of(client.get(change_url(article)))
         assert "استرجاع النص المحفوظ تلقائيا" in form and "/static/js/desk" in form
+
+
+def test_every_constraint_a_person_can_meet_says_what_is_wrong_in_arabic():
+    import re as regex
+
+    from django.apps import apps
+    from django.db.models import BaseConstraint
+
+    default = BaseConstraint.default_violation_error_message
+    constraints = [
+        (model, constraint)
+        for app in ("articles", "comments", "newsletter")
+        for model in apps.get_app_config(app).get_models()
+        for constraint in model._meta.constraints
+    ]
+    assert len(constraints) >= 9
+    for model, constraint in constraints:
+        message = str(constraint.violation_error_message)
+        assert message != str(default) and regex.search(r"[\u0600-\u06FF]", message), (model, constraint.name)
+        assert not regex.search(r"[A-Za-z]", message), (model, constraint.name)
