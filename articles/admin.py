@@ -125,7 +125,7 @@ class DeskFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("review", _("قيد المراجعة")),
+            ("review", _("تنتظر قرار المحرر")),
             ("scheduled_today", _("مجدول اليوم")),
             ("returned", _("أعيد إليّ")),
         ]
