@@ -1,24 +1,54 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from sorl.thumbnail import get_thumbnail
 
+from articles import revisions
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
 from articles.models import Article, AuditEntry, Category, Section
 from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
-from articles.services import article_may_publish, article_publish, article_save, article_unpublish
+from articles.services import (
+    article_editing_open,
+    article_may_publish,
+    article_publish,
+    article_restore,
+    article_save,
+    article_unpublish,
+)
 
 EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "is_breaking", "authors")
+
+
+# The workflow buttons of the article form (templates/admin/articles/article/submit_line.html):
+# each names the status it asks for; "_save" keeps what the status field says.
+DESK_BUTTONS = {
+    "_desk_draft": "draft",
+    "_desk_review": "review",
+    "_desk_publish": "publish",
+    "_desk_schedule": "schedule",
+    "_desk_return": "return",
+}
+
+
+def desk_action(data) -> str | None:
+    """Which workflow button sent the form, if any."""
+    return next((action for name, action in DESK_BUTTONS.items() if name in data), None)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -26,17 +56,88 @@ class ArticleAdminForm(forms.ModelForm):
     article through articles.services.article_save(), which knows that "منشور" without
     a date means now, so validation must not refuse that as a broken constraint."""
 
+    # The updated_at the form was opened at: a save from an older copy is refused.
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "title" in self.fields:
+            self.fields["title"].widget.attrs["class"] = "vLargeTextField desk-title"
+        if self.instance.pk and self.instance.updated_at and not self.is_bound:
+            self.initial["opened_at"] = self.instance.updated_at.isoformat()
+
+    conflict = None
+
     def clean(self):
         cleaned = super().clean()
-        self.publication = {
-            "status": cleaned.get("status", self.instance.status),
-            "published_at": cleaned.get("published_at", self.instance.published_at),
-        }
+        self._refuse_a_stale_copy()
+        status = cleaned.get("status", self.instance.status)
+        published_at = cleaned.get("published_at", self.instance.published_at)
+        note = None
+        action = desk_action(self.data)
+        if action == "draft":
+            status = Article.Status.DRAFT
+        elif action == "review":
+            status = Article.Status.IN_REVIEW
+        elif action == "publish":
+            status, published_at = Article.Status.PUBLISHED, timezone.now()
+        elif action == "schedule":
+            status = Article.Status.PUBLISHED
+            if not published_at or published_at <= timezone.now():
+                self.add_error("published_at", _("اختر موعدا في المستقبل لجدولة المقال."))
+        elif action == "return":
+            note = (cleaned.get("return_note") or "").strip()
+            if not note:
+                self.add_error("return_note", _("اكتب للصحفي ما يجب تغييره قبل إعادة المقال إليه."))
+        self.publication = {"status": status, "published_at": published_at}
+        self.return_note = note
         # The model is validated as it stands; the service applies the request on save.
-        for name in self.publication:
+        for name in [*self.publication, "return_note"]:
             if name in cleaned:
                 cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+    def _refuse_a_stale_copy(self):
+        opened = self.data.get("opened_at")
+        if not (self.instance.pk and opened):
+            return
+        stored = Article.objects.filter(pk=self.instance.pk).first()
+        if stored is None or stored.updated_at.isoformat() == opened:
+            return
+        self.conflict = revisions.conflict_report(article=stored, opened_at=opened, data=self.data)
+        # The next save is made knowing what changed: it is from the stored copy on.
+        self.data = self.data.copy()
+        self.data["opened_at"] = stored.updated_at.isoformat()
+        message = _(
+            "عدّل %(name)s هذا المقال عند %(time)s بعد أن فتحته أنت، فلم يُحفظ تعديلك حتى لا يضيع عمله. "
+            "ما كتبته باق في الاستمارة؛ راجع ما غيّره أدناه، ثم احفظ من جديد."
+        )
+        raise forms.ValidationError(
+            message, code="stale", params={"name": self.conflict.who, "time": self.conflict.when}
+        )
+
+
+class DeskFilter(admin.SimpleListFilter):
+    """What waits for whom: the links of the admin index's desk notice."""
+
+    title = _("على المكتب")
+    parameter_name = "desk"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("review", _("تنتظر قرار المحرر")),
+            ("scheduled_today", _("مجدول اليوم")),
+            ("returned", _("أعيد إليّ")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.in_review()
+        if self.value() == "scheduled_today":
+            return queryset.scheduled_today()
+        if self.value() == "returned":
+            return queryset.returned_to(request.user)
+        return queryset
 
 
 @admin.register(Category)
@@ -69,35 +170,101 @@ class SectionInline(admin.StackedInline):
     verbose_name = _("فقرة")
     verbose_name_plural = _("فقرات المقال (المقدمة أولا بلا عنوان فرعي، ثم الفقرات المعنونة بالترتيب)")
 
+    def get_fields(self, request, obj=None):
+        if article_may_publish(request.user):
+            return self.fields
+        return ["heading", "body"]  # order and anchors are the desk's business, not the writer's
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if article_may_publish(request.user) else []
+
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline]
     list_display = [
+        "cover_thumbnail",
         "title",
         "category",
         "status",
-        "published_at",
+        "publication_time",
+        "updated_at",
         "is_featured",
         "is_breaking",
         "author_names",
         "preview_link",
     ]
-    list_filter = ["status", "category", "authors", "published_at", "is_featured", "is_breaking"]
+    list_display_links = ["cover_thumbnail", "title"]
+    list_filter = [DeskFilter, "status", "category", "authors", "published_at", "is_featured", "is_breaking"]
     list_select_related = ["category"]
     search_fields = ["title", "lead", "sections__heading"]
     date_hierarchy = "published_at"
+    ordering = ["-updated_at", "-id"]  # what someone just touched comes first, dated or not
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["see_also"]
     filter_horizontal = ["authors"]
     actions = ["publish", "unpublish"]
+
+    class Media:
+        css = {"all": ["css/desk.css"]}
+        js = ["js/desk.js"]
+
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "category", "tags"]}),
+        (None, {"fields": ["title", "slug", "lead", "category", "tags", "opened_at"]}),
         (_("صورة الغلاف"), {"fields": ["cover", "cover_caption", "cover_credit"]}),
-        (_("النشر"), {"fields": ["status", "published_at", "authors", "is_featured", "is_breaking", "comments_open"]}),
+        (
+            _("النشر"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "authors",
+                    "is_featured",
+                    "is_breaking",
+                    "comments_open",
+                    "return_note",
+                ]
+            },
+        ),
         (_("شاهد أيضا"), {"fields": ["see_also"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if article_may_publish(request.user):
+            return self.fieldsets
+        # The writer's form: no slug (made from the title) and no editor's note field
+        # (the note is shown above the form); the buttons say what happens next.
+        hidden = {"slug", "return_note"}
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in self.fieldsets
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if article_may_publish(request.user) else {}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["desk_may_publish"] = article_may_publish(request.user)
+        if obj is not None and obj.pk:
+            context["desk_others_editing"] = article_editing_open(article=obj, user=request.user)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One version per save, taken once sections, tags and cover are all written
+        # (manage_manually: the article's own post_save comes before its sections').
+        with reversion.create_revision(manage_manually=True):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            saved = getattr(request, "desk_saved_article", None)
+            if saved is not None:
+                reversion.add_to_revision(saved)
+                reversion.set_user(request.user)
+                reversion.set_comment(saved.get_status_display())
+        return response
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is not None and obj.pk and not obj.is_public:
+            return reverse("admin:articles_article_preview", args=[obj.pk])  # a draft has no public page yet
+        return super().get_view_on_site_url(obj)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("authors")
@@ -111,6 +278,22 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("الكتّاب"))
     def author_names(self, obj):
         return authors_line(obj.authors.all())
+
+    @admin.display(description=_("الغلاف"))
+    def cover_thumbnail(self, obj):
+        if not obj.cover:
+            return "—"
+        thumbnail = get_thumbnail(obj.cover, "96x54", crop="center", quality=80)
+        return format_html('<img src="{}" width="96" height="54" alt="" class="desk-thumb">', thumbnail.url)
+
+    @admin.display(description=_("موعد النشر"), ordering="published_at")
+    def publication_time(self, obj):
+        if not obj.published_at:
+            return "—"
+        when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+        if obj.status == Article.Status.PUBLISHED and not obj.is_public:
+            return format_html('<span class="desk-scheduled">{} · {}</span>', _("مجدول"), when)
+        return when
 
     @admin.display(description=_("معاينة"))
     def preview_link(self, obj):
@@ -173,7 +356,10 @@ class ArticleAdmin(admin.ModelAdmin):
         # left at 0) keep their place in the form. Positions are then renumbered 0..n.
         deleted = set(formset.deleted_forms)
         live = [f for f in formset.forms if f.instance.pk and f not in deleted]
-        ordered = sorted(live, key=lambda f: (f.instance.position, formset.forms.index(f)))
+        if "position" in formset.form.base_fields:
+            ordered = sorted(live, key=lambda f: (f.instance.position, formset.forms.index(f)))
+        else:
+            ordered = live  # a journalist's form has no order field: the form's order is the order
         for position, section_form in enumerate(ordered):
             if section_form.instance.position != position:
                 section_form.instance.position = position
@@ -193,7 +379,9 @@ class ArticleAdmin(admin.ModelAdmin):
             status=form.publication["status"],
             published_at=form.publication["published_at"],
             save_related=save_sections_tags_and_authors,
+            return_note=form.return_note,
         )
+        request.desk_saved_article = article
 
     @admin.action(description=_("نشر المقالات المحددة الآن"), permissions=["change"])
     def publish(self, request, queryset):
@@ -216,7 +404,67 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(never_cache(self.preview_view))
-        return [path("<int:pk>/preview/", preview, name="articles_article_preview"), *super().get_urls()]
+        versions = self.admin_site.admin_view(never_cache(self.versions_view))
+        heartbeat = self.admin_site.admin_view(never_cache(require_POST(self.heartbeat_view)))
+        restore = self.admin_site.admin_view(never_cache(require_POST(self.restore_view)))
+        return [
+            path("<int:pk>/preview/", preview, name="articles_article_preview"),
+            path("<int:pk>/versions/", versions, name="articles_article_versions"),
+            path("<int:pk>/heartbeat/", heartbeat, name="articles_article_heartbeat"),
+            path("<int:pk>/versions/<int:version_id>/restore/", restore, name="articles_article_restore"),
+            *super().get_urls(),
+        ]
+
+    def _article_for(self, request, pk, *, change=False):
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        allowed = self.has_change_permission if change else self.has_view_or_change_permission
+        if not allowed(request, article):
+            raise PermissionDenied
+        return article
+
+    def versions_view(self, request, pk):
+        """The saved versions of an article; two of them compared word by word (?a=&b=)."""
+        article = self._article_for(request, pk)
+        versions = list(revisions.article_versions(article))
+        by_id = {version.pk: version for version in versions}
+        chosen = [by_id.get(_int(request.GET.get(key))) for key in ("a", "b")]
+        if None in chosen and len(versions) >= 2:
+            chosen = [versions[1], versions[0]]  # by default: the last change
+        comparison = None
+        if None not in chosen:
+            old, new = sorted(chosen, key=lambda version: version.revision.date_created)
+            comparison = {
+                "old": old,
+                "new": new,
+                "changes": revisions.changes_between(revisions.version_text(old), revisions.version_text(new)),
+            }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("نسخ المقال: %(title)s") % {"title": article.title},
+            "versions": versions,
+            "comparison": comparison,
+            "chosen": [version.pk for version in chosen if version is not None],
+            "can_restore": self.has_change_permission(request, article),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/articles/article/versions.html", context)
+
+    def heartbeat_view(self, request, pk):
+        """The open form says it is still open; the answer names the others who have it open."""
+        article = self._article_for(request, pk, change=True)
+        others = article_editing_open(article=article, user=request.user)
+        names = "، ".join(editing.user.get_full_name() or editing.user.get_username() for editing in others)
+        message = _("يحرر هذا المقال الآن أيضا: %(names)s") % {"names": names} if names else ""
+        return JsonResponse({"message": message})
+
+    def restore_view(self, request, pk, version_id):
+        article = self._article_for(request, pk, change=True)
+        version = get_object_or_404(revisions.article_versions(article), pk=version_id)
+        article_restore(version=version, user=request.user)
+        self.message_user(request, _("استُرجعت النسخة، وحُفظت نسخة جديدة."), messages.SUCCESS)
+        return redirect("admin:articles_article_change", article.pk)
 
     def preview_view(self, request, pk):
         """The article as it will look once published, for the newsroom only."""
@@ -230,6 +478,13 @@ class ArticleAdmin(admin.ModelAdmin):
         response = TemplateResponse(request, "articles/detail.html", context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @admin.register(AuditEntry)

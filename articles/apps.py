@@ -8,7 +8,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("المقالات")
 
     def ready(self):
-        from articles import pagecache, readership, services
+        from articles import pagecache, readership, revisions, services
+
+        revisions.register()
 
         for receiver in (pagecache.article_changed, readership.most_read_article_changed):
             if receiver not in services.article_change_receivers:

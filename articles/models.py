@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -126,6 +126,21 @@ class ArticleQuerySet(models.QuerySet):
             .filter(rank__lte=size)
         )
 
+    def in_review(self):
+        """The editor's queue on the admin index and its changelist: waiting for a decision."""
+        return self.filter(status=Article.Status.IN_REVIEW)
+
+    def scheduled_today(self):
+        """Published with a time later today (Casablanca): going out without anyone's click."""
+        now = timezone.now()
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        end = timezone.make_aware(datetime.combine(tomorrow, time.min))
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now, published_at__lt=end)
+
+    def returned_to(self, user):
+        """The journalist's drafts an editor sent back with a note."""
+        return self.filter(status=Article.Status.DRAFT, authors=user).exclude(return_note="")
+
     def archive_months(self, *, year: int) -> list[date]:
         """The months of `year` that have an article, as first days, in Casablanca time (one query)."""
         months = self.filter(published_at__year=year).datetimes(
@@ -195,6 +210,9 @@ class Article(models.Model):
     is_featured = models.BooleanField(_("مميّز"), default=False)
     is_breaking = models.BooleanField(_("عاجل"), default=False)
     comments_open = models.BooleanField(_("التعليقات مفتوحة"), default=True)
+    # Set by the editor who sends an article back (article_return); cleared when the
+    # journalist submits it again. The journalist reads it at the top of the form.
+    return_note = models.TextField(_("ملاحظة المحرر"), blank=True, default="")
     see_also = models.ManyToManyField(
         "self",
         verbose_name=_("شاهد أيضا"),
@@ -261,6 +279,15 @@ class Article(models.Model):
         )
 
     @property
+    def tag_links(self):
+        """The article's taggit rows, which its saved versions follow (articles.revisions)."""
+        from taggit.models import TaggedItem
+
+        return TaggedItem.objects.filter(
+            content_type__app_label="articles", content_type__model="article", object_id=self.pk
+        )
+
+    @property
     def was_updated(self):
         """True when the article changed noticeably after it went out."""
         if not self.published_at or not self.updated_at:
@@ -319,6 +346,31 @@ class Section(models.Model):
         while anchor in taken:
             anchor, n = f"{base}-{n}", n + 1
         return anchor
+
+
+class ArticleEditing(models.Model):
+    """Who has an article's form open, and since when: refreshed by the form's heartbeat."""
+
+    article = models.ForeignKey(Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="editing")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("المحرر"), on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateTimeField(_("منذ"), default=timezone.now)
+    seen_at = models.DateTimeField(_("آخر نشاط"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("تحرير جار")
+        verbose_name_plural = _("التحريرات الجارية")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"],
+                name="article_editing_unique",
+                violation_error_message=_("هذا المحرر يفتح هذا المقال من قبل."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} {self.user_id}"
 
 
 class ArticleDailyViews(models.Model):

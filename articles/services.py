@@ -1,7 +1,7 @@
 """Writes to articles: saving, publishing and the search index they keep current."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from articles import readership, tasks
 from articles.audit import Action, audit_record, publication_action, publication_detail
 from articles.html import html_to_text
-from articles.models import Article, Section
+from articles.models import Article, ArticleEditing, Section
 from articles.search import build_search_texts, search_vector_expression, uses_full_text
 
 
@@ -57,18 +57,24 @@ def article_save(
     status: str,
     published_at: datetime | None,
     save_related: Callable[[], None] | None = None,
+    return_note: str | None = None,
 ) -> Article:
     """Save an article as the newsroom edited it, with the status and date asked for.
 
     Only who may publish sets "published" or a date (PermissionDenied otherwise).
     "Published" without a date means now; a future date schedules the article.
     `save_related` saves what needs the article's row first (sections, tags, authors);
-    the search index is rebuilt after it.
+    the search index is rebuilt after it. A `return_note` (editors only) sends the
+    article back to its journalist as a draft; submitting for review clears the note.
     """
     stored = Article.objects.filter(pk=article.pk).values("status", "published_at").first() if article.pk else None
     date_changed = published_at != (stored["published_at"] if stored else None)
-    if (status == Article.Status.PUBLISHED or date_changed) and not article_may_publish(user):
+    if (status == Article.Status.PUBLISHED or date_changed or return_note) and not article_may_publish(user):
         raise PermissionDenied
+    if return_note:
+        status, article.return_note = Article.Status.DRAFT, return_note
+    elif status != Article.Status.DRAFT:
+        article.return_note = ""  # resubmitted or published: the editor's note has been dealt with
     was_public = _is_public(stored)
     was = (stored["status"], stored["published_at"]) if stored else (None, None)
     article.status = status
@@ -145,6 +151,54 @@ def _article_changed(*, article: Article, was_public: bool) -> None:
         return  # a draft edited: nothing the public saw or will see has changed
     for receiver in list(article_change_receivers):
         transaction.on_commit(partial(receiver, article=article, was_public=was_public))
+
+
+def article_restore(*, version, user) -> Article:
+    """Bring back a saved version's text, sections, tags and cover, as a new version.
+
+    Status and publication date stay as they are now: restoring words never publishes
+    or unpublishes anything (that is the buttons' job, and the editors').
+    """
+    import reversion
+
+    article = Article.objects.get(pk=version.object_id)
+    was_public = article.is_public
+    status, published_at = article.status, article.published_at
+    with transaction.atomic(), reversion.create_revision(manage_manually=True):
+        version.revision.revert(delete=True)
+        article = Article.objects.get(pk=article.pk)
+        article.status, article.published_at = status, published_at
+        article.save()
+        reversion.add_to_revision(article)  # after the revert: the sections and tags as restored
+        reversion.set_user(user)
+        reversion.set_comment(gettext("استرجاع نسخة %(when)s") % {"when": _local(version.revision.date_created)})
+        _article_changed(article=article, was_public=was_public)
+    return article
+
+
+def _local(moment: datetime) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+EDITING_STALE = timedelta(minutes=2)  # the form's heartbeat comes every 20 s
+
+
+def article_editing_open(*, article: Article, user) -> list[ArticleEditing]:
+    """Record that `user` has the article's form open; the others who have it open now."""
+    now = timezone.now()
+    mine, created = ArticleEditing.objects.get_or_create(article=article, user=user)
+    if not created and mine.seen_at < now - EDITING_STALE:
+        mine.since = now  # an old visit: this is a new editing session
+    mine.seen_at = now
+    mine.save(update_fields=["since", "seen_at"])
+    return list(
+        ArticleEditing.objects.filter(article=article, seen_at__gte=now - EDITING_STALE)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("since")
+    )
 
 
 def article_view_record(*, article_id: int, user_agent: str) -> bool:

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
+    "reversion",
     "django_ckeditor_5",
     "sorl.thumbnail",
     "axes",

@@ -42,6 +42,9 @@ ADMIN_PAGES = {
     "admin/articles/article/change_form.html": lambda objects: (
         f"/admin/articles/article/{objects['article'].pk}/change/"
     ),
+    "admin/articles/article/versions.html": lambda objects: (
+        f"/admin/articles/article/{objects['article'].pk}/versions/"
+    ),
     "admin/newsletter/dispatch/change_form.html": (
         lambda objects: f"/admin/newsletter/dispatch/{objects['dispatch'].pk}/change/"
     ),
@@ -126,6 +129,7 @@ def minimal_context(rf, objects, name):
         "show": True,
         "count": 2,
         "done": False,
+        "items": [("review", 2), ("scheduled_today", 1), ("returned", 0)],  # the desk notice
     }
     if name.startswith("newsletter/email/digest"):
         context["articles"] = [(article, absolute_url(article.get_absolute_url()))]

@@ -42,7 +42,6 @@ def write_article(page, photo):
     page.locator(".inline-group .add-row a").click()
 
     # First headed section: a bulleted list and a link.
-    page.fill("#id_sections-1-position", "1")
     page.fill("#id_sections-1-heading", "برنامج الدورة")
     editor_of(page, 1).click()
     page.keyboard.type("أبرز المواعيد:")
@@ -62,7 +61,6 @@ def write_article(page, photo):
     page.keyboard.type(" الرسمي.")
 
     # Second headed section: text and an image uploaded through the editor, with its alt text.
-    page.fill("#id_sections-2-position", "2")
     page.fill("#id_sections-2-heading", "صور من الدورة السابقة")
     editor_of(page, 2).click()
     page.keyboard.type("حضر جمهور غفير سهرة الختام على ضفاف أبي رقراق.")
@@ -81,7 +79,7 @@ def write_article(page, photo):
     page.locator(".ck-balloon-panel_visible input").fill(ALT)
     page.keyboard.press("Enter")
 
-    follow(page, page.locator("input[name=_save]"))
+    follow(page, page.get_by_role("button", name="إرسال للمراجعة"))
     assert re.search(r"/admin/articles/article/$", page.url), page.locator(".errornote, .errorlist").all_inner_texts()
     assert page.locator(".messagelist .success").count() == 1
 
