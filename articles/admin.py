@@ -16,9 +16,9 @@ from articles.bylines import authors_line
 from articles.models import Article, AuditEntry, Category, Section
 from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
-from articles.services import article_may_publish, article_publish, article_save, article_unpublish
+from articles.services import article_feature, article_may_publish, article_publish, article_save, article_unpublish
 
-EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "is_breaking", "authors")
+EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "featured_order", "is_breaking", "authors")
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -37,6 +37,15 @@ class ArticleAdminForm(forms.ModelForm):
             if name in cleaned:
                 cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+
+class ArticleFeatureForm(forms.ModelForm):
+    """A row of the article list: editors choose the home's lead and secondary stories there."""
+
+    class Meta:
+        model = Article
+        fields = ["is_featured", "featured_order"]
+        widgets = {"featured_order": forms.NumberInput(attrs={"min": 1, "max": 99, "style": "width: 4em"})}
 
 
 @admin.register(Category)
@@ -80,10 +89,12 @@ class ArticleAdmin(admin.ModelAdmin):
         "status",
         "published_at",
         "is_featured",
+        "featured_order",
         "is_breaking",
         "author_names",
         "preview_link",
     ]
+    list_editable = ["is_featured", "featured_order"]
     list_filter = ["status", "category", "authors", "published_at", "is_featured", "is_breaking"]
     list_select_related = ["category"]
     search_fields = ["title", "lead", "sections__heading"]
@@ -95,7 +106,20 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "category", "tags"]}),
         (_("صورة الغلاف"), {"fields": ["cover", "cover_caption", "cover_credit"]}),
-        (_("النشر"), {"fields": ["status", "published_at", "authors", "is_featured", "is_breaking", "comments_open"]}),
+        (
+            _("النشر"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "authors",
+                    "is_featured",
+                    "featured_order",
+                    "is_breaking",
+                    "comments_open",
+                ]
+            },
+        ),
         (_("شاهد أيضا"), {"fields": ["see_also"]}),
     ]
 
@@ -137,6 +161,15 @@ class ArticleAdmin(admin.ModelAdmin):
         if article_may_publish(request.user):
             return []
         return list(EDITOR_ONLY_FIELDS)
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=ArticleFeatureForm, **kwargs)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not article_may_publish(request.user):
+            changelist.list_editable = ()  # what leads the home is the editors' choice
+        return changelist
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -181,6 +214,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         article = form.instance
+        if isinstance(form, ArticleFeatureForm):  # a row of the article list
+            article_feature(
+                article=article,
+                user=request.user,
+                is_featured=form.cleaned_data["is_featured"],
+                featured_order=form.cleaned_data["featured_order"],
+            )
+            return
 
         def save_sections_tags_and_authors():
             super(ArticleAdmin, self).save_related(request, form, formsets, change)

@@ -59,6 +59,14 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-published_at", "-id")
         )
 
+    def for_front(self):
+        """The home's blocks: cards without authors (a home card names none), newest first."""
+        return self.select_related("category").defer(*SEARCH_FIELDS).order_by("-published_at", "-id")
+
+    def featured_first(self):
+        """The home's lead and secondary stories as editors ordered them, then the newest featured."""
+        return self.filter(is_featured=True).order_by(F("featured_order").asc(nulls_last=True), "-published_at", "-id")
+
     def for_detail(self):
         """The article page: everything it shows but the related block."""
         return self.select_related("category").prefetch_related("authors", "sections", "tags").defer(*SEARCH_FIELDS)
@@ -188,6 +196,12 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("تاريخ الإنشاء"), auto_now_add=True)
     updated_at = models.DateTimeField(_("آخر تحديث"), auto_now=True)
     is_featured = models.BooleanField(_("مميّز"), default=False)
+    featured_order = models.PositiveSmallIntegerField(
+        _("ترتيب التمييز"),
+        null=True,
+        blank=True,
+        help_text=_("للمقالات المميّزة: 1 للخبر الرئيسي في الصفحة الأولى، ثم 2 و3… للأخبار التي تليه."),
+    )
     is_breaking = models.BooleanField(_("عاجل"), default=False)
     comments_open = models.BooleanField(_("التعليقات مفتوحة"), default=True)
     see_also = models.ManyToManyField(

@@ -2,17 +2,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles.bylines import author_name
+from articles.frontpage import front_page, relative_forms
 from articles.models import Article, Category
 from articles.pagecache import PublicPageMixin
 from articles.pages import article_page_context
-from articles.readership import most_read_articles
-
-HOME_BLOCK_SIZE = 4
-HOME_BLOCK_WINDOW = 400
 
 
 class PaginatedCards:
@@ -36,34 +33,16 @@ class ArticleListView(PublicPageMixin, PaginatedCards, ListView):
     template_name = "articles/listing.html"
 
 
-class HomeView(ArticleListView):
+class HomeView(PublicPageMixin, TemplateView):
+    """The front page: the blocks of articles.frontpage, each story once."""
+
     template_name = "articles/home.html"
 
     def page_keys_for(self, context):
         return {"home"}
 
-    def get_queryset(self):
-        return Article.objects.published().for_listing()
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        listing = Article.objects.published().for_listing()
-        context["breaking"] = list(listing.filter(is_breaking=True)[:5])
-        context["featured"] = list(listing.filter(is_featured=True)[:3])
-        context["category_blocks"] = self._category_blocks()
-        context["most_read"] = most_read_articles()
-        return context
-
-    def _category_blocks(self):
-        newest = (
-            Article.objects.published().for_listing().newest_by_category(size=HOME_BLOCK_SIZE, window=HOME_BLOCK_WINDOW)
-        )
-        by_category = {}
-        for article in newest:
-            by_category.setdefault(article.category_id, []).append(article)
-        return [
-            (category, by_category[category.pk]) for category in Category.objects.all() if category.pk in by_category
-        ]
+        return super().get_context_data(**front_page(), relative_forms=relative_forms(), **kwargs)
 
 
 class CategoryView(ArticleListView):
