@@ -58,6 +58,14 @@ class TestArticlePage:
         assert "<li>مكافحة غسيل الأموال.</li>" in page
         assert 'href="/tag/%D8%A8%D9%84%D8%AC%D9%8A%D9%83%D8%A7/"' in page
 
+    def test_heading_anchor_follows_the_heading_and_the_credit_has_its_own_line(self, client, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        article = make_article(sections=FOUR_SECTIONS, cover=jpeg(), cover_caption="وفد أمني", cover_credit="و.م.ع")
+        page = html(client.get(article.get_absolute_url()))
+        # The "#" after the words: the heading starts where every other line does.
+        assert '>جلسات عمل لمناقشة التهديدات المشتركة<a class="anchor"' in page
+        assert '<span class="caption">وفد أمني</span><span class="credit">المصدر: و.م.ع</span>' in page
+
     def test_update_time_is_shown_when_it_differs(self, client):
         article = make_article(published_at=datetime(2024, 12, 5, 11, 30, tzinfo=CASABLANCA))
         Article.objects.filter(pk=article.pk).update(updated_at=datetime(2024, 12, 6, 9, 5, tzinfo=CASABLANCA))
