@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
-from articles.models import Article, AuditEntry, Category, Section
+from articles.models import Article, AuditEntry, Category, Page, Section
 from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
 from articles.services import article_feature, article_may_publish, article_publish, article_save, article_unpublish
@@ -67,6 +67,22 @@ class CategoryAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         transaction.on_commit(lambda: pages_invalidate(keys=["site"]))
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ("title",)}
+    search_fields = ["title"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: pages_invalidate(keys=[f"page-{obj.pk}"]))
+
+    def delete_model(self, request, obj):
+        key = f"page-{obj.pk}"
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: pages_invalidate(keys=[key]))
 
 
 class SectionInline(admin.StackedInline):

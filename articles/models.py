@@ -382,3 +382,33 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.actor_name} · {self.get_action_display()} · {self.target_text}"
+
+
+class Page(models.Model):
+    """A standing page of the site (about, contact, editorial charter, privacy), written by editors."""
+
+    title = models.CharField(_("العنوان"), max_length=200)
+    slug = models.SlugField(
+        _("المعرّف في الرابط"),
+        max_length=80,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("روابط التذييل تشير إلى about وcontact وcharter وprivacy: لا تغيّرها."),
+    )
+    body = CKEditor5Field(_("النص"), config_name="default")
+    updated_at = models.DateTimeField(_("آخر تحديث"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("صفحة ثابتة")
+        verbose_name_plural = _("الصفحات الثابتة")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)  # the same rule as an article's sections
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})

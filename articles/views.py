@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from articles.bylines import author_name
 from articles.frontpage import front_page, relative_forms
-from articles.models import Article, Category
+from articles.models import Article, Category, Page
 from articles.pagecache import PublicPageMixin
 from articles.pages import article_page_context
 
@@ -114,3 +114,14 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context.update(article_page_context(request=self.request, article=self.object))
         return context
+
+
+class PageView(PublicPageMixin, DetailView):
+    """About, contact, the editorial charter, privacy: a standing page editors keep in the admin."""
+
+    template_name = "articles/page.html"
+    context_object_name = "page"
+    queryset = Page.objects.all()
+
+    def page_keys_for(self, context):
+        return {f"page-{self.object.pk}"}
