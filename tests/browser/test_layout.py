@@ -1,6 +1,7 @@
 """Right to left, no sideways scrolling, a usable navigation, at a phone's and a desktop's width."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -139,8 +140,16 @@ def _stories_on(page):
 def test_the_home_shows_each_story_once_with_most_read_beside_the_lead(demo, new_page, screenshot, width):
     from django.utils import timezone
 
-    from articles.models import Article, ArticleDailyViews
+    from articles.models import Article, ArticleDailyViews, Category
+    from tests.helpers import make_article
 
+    categories = list(Category.objects.all())
+    for n in range(15):  # a day's worth more, so that every section has a block below
+        make_article(
+            f"خبر من قسم {categories[n % 5].name} رقم {n + 1}",
+            category=categories[n % 5],
+            published_at=demo.published_at - timedelta(days=1 + n),
+        )
     readers_pick = Article.objects.exclude(pk=demo.pk).order_by("published_at")[:3]
     ArticleDailyViews.objects.bulk_create(
         [ArticleDailyViews(article=a, day=timezone.localdate(), count=50 - n) for n, a in enumerate(readers_pick)]
@@ -158,8 +167,10 @@ def test_the_home_shows_each_story_once_with_most_read_beside_the_lead(demo, new
         assert most_read["y"] < lead_box["y"] + lead_box["height"]
     else:  # below it, the whole width
         assert most_read["y"] > lead_box["y"] + lead_box["height"]
+    blocks = page.locator(".category-block")
+    assert blocks.count() == 5 and all(blocks.nth(i).locator("a").count() >= 2 for i in range(5))
     assert no_horizontal_overflow(page)
-    screenshot(page, f"home-most-read-{width}")
+    screenshot(page, f"home-full-{width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
