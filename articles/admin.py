@@ -20,11 +20,12 @@ from sorl.thumbnail import get_thumbnail
 from articles import revisions
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
-from articles.models import Article, AuditEntry, Category, Section
+from articles.models import Article, AuditEntry, Category, Page, Section
 from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
 from articles.services import (
     article_editing_open,
+    article_feature,
     article_may_publish,
     article_publish,
     article_restore,
@@ -32,7 +33,7 @@ from articles.services import (
     article_unpublish,
 )
 
-EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "is_breaking", "authors")
+EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "featured_order", "is_breaking", "authors")
 
 
 # The workflow buttons of the article form (templates/admin/articles/article/submit_line.html):
@@ -140,6 +141,15 @@ class DeskFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleFeatureForm(forms.ModelForm):
+    """A row of the article list: editors choose the home's lead and secondary stories there."""
+
+    class Meta:
+        model = Article
+        fields = ["is_featured", "featured_order"]
+        widgets = {"featured_order": forms.NumberInput(attrs={"min": 1, "max": 99, "style": "width: 4em"})}
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
@@ -159,6 +169,22 @@ class CategoryAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         transaction.on_commit(lambda: pages_invalidate(keys=["site"]))
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ("title",)}
+    search_fields = ["title"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: pages_invalidate(keys=[f"page-{obj.pk}"]))
+
+    def delete_model(self, request, obj):
+        key = f"page-{obj.pk}"
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: pages_invalidate(keys=[key]))
 
 
 class SectionInline(admin.StackedInline):
@@ -191,10 +217,12 @@ class ArticleAdmin(admin.ModelAdmin):
         "publication_time",
         "updated_at",
         "is_featured",
+        "featured_order",
         "is_breaking",
         "author_names",
         "preview_link",
     ]
+    list_editable = ["is_featured", "featured_order"]
     list_display_links = ["cover_thumbnail", "title"]
     list_filter = [DeskFilter, "status", "category", "authors", "published_at", "is_featured", "is_breaking"]
     list_select_related = ["category"]
@@ -221,6 +249,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "published_at",
                     "authors",
                     "is_featured",
+                    "featured_order",
                     "is_breaking",
                     "comments_open",
                     "return_note",
@@ -321,6 +350,15 @@ class ArticleAdmin(admin.ModelAdmin):
             return []
         return list(EDITOR_ONLY_FIELDS)
 
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=ArticleFeatureForm, **kwargs)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not article_may_publish(request.user):
+            changelist.list_editable = ()  # what leads the home is the editors' choice
+        return changelist
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not article_may_publish(request.user):
@@ -367,6 +405,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         article = form.instance
+        if isinstance(form, ArticleFeatureForm):  # a row of the article list
+            article_feature(
+                article=article,
+                user=request.user,
+                is_featured=form.cleaned_data["is_featured"],
+                featured_order=form.cleaned_data["featured_order"],
+            )
+            return
 
         def save_sections_tags_and_authors():
             super(ArticleAdmin, self).save_related(request, form, formsets, change)

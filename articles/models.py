@@ -59,6 +59,14 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-published_at", "-id")
         )
 
+    def for_front(self):
+        """The home's blocks: cards without authors (a home card names none), newest first."""
+        return self.select_related("category").defer(*SEARCH_FIELDS).order_by("-published_at", "-id")
+
+    def featured_first(self):
+        """The home's lead and secondary stories as editors ordered them, then the newest featured."""
+        return self.filter(is_featured=True).order_by(F("featured_order").asc(nulls_last=True), "-published_at", "-id")
+
     def for_detail(self):
         """The article page: everything it shows but the related block."""
         return self.select_related("category").prefetch_related("authors", "sections", "tags").defer(*SEARCH_FIELDS)
@@ -208,6 +216,12 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("تاريخ الإنشاء"), auto_now_add=True)
     updated_at = models.DateTimeField(_("آخر تحديث"), auto_now=True)
     is_featured = models.BooleanField(_("مميّز"), default=False)
+    featured_order = models.PositiveSmallIntegerField(
+        _("ترتيب التمييز"),
+        null=True,
+        blank=True,
+        help_text=_("للمقالات المميّزة: 1 للخبر الرئيسي في الصفحة الأولى، ثم 2 و3… للأخبار التي تليه."),
+    )
     is_breaking = models.BooleanField(_("عاجل"), default=False)
     comments_open = models.BooleanField(_("التعليقات مفتوحة"), default=True)
     # Set by the editor who sends an article back (article_return); cleared when the
@@ -437,3 +451,33 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.actor_name} · {self.get_action_display()} · {self.target_text}"
+
+
+class Page(models.Model):
+    """A standing page of the site (about, contact, editorial charter, privacy), written by editors."""
+
+    title = models.CharField(_("العنوان"), max_length=200)
+    slug = models.SlugField(
+        _("المعرّف في الرابط"),
+        max_length=80,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("روابط التذييل تشير إلى about وcontact وcharter وprivacy: لا تغيّرها."),
+    )
+    body = CKEditor5Field(_("النص"), config_name="default")
+    updated_at = models.DateTimeField(_("آخر تحديث"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("صفحة ثابتة")
+        verbose_name_plural = _("الصفحات الثابتة")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)  # the same rule as an article's sections
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})

@@ -144,9 +144,25 @@ def _is_public(stored: dict | None) -> bool:
     )
 
 
+def article_feature(*, article: Article, user, is_featured: bool, featured_order: int | None) -> Article:
+    """Put the article among the home's lead and secondary stories, at `featured_order`, or take it off."""
+    if not article_may_publish(user):
+        raise PermissionDenied
+    article.is_featured, article.featured_order = is_featured, featured_order
+    with transaction.atomic():
+        # Not an edit of the story: "آخر تحديث" and the search index stay as they are.
+        article.save(update_fields=["is_featured", "featured_order"])
+        _article_announce(article=article, was_public=article.is_public)
+    return article
+
+
 def _article_changed(*, article: Article, was_public: bool) -> None:
     # The one place every publishing path goes through after writing the article.
     article_search_index_update(article=article)
+    _article_announce(article=article, was_public=was_public)
+
+
+def _article_announce(*, article: Article, was_public: bool) -> None:
     if not (was_public or article.status == Article.Status.PUBLISHED):
         return  # a draft edited: nothing the public saw or will see has changed
     for receiver in list(article_change_receivers):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<str:username>/", views.AuthorView.as_view(), name="author"),
     path("search/", discovery.SearchView.as_view(), name="search"),
+    path("page/<uslug:slug>/", views.PageView.as_view(), name="page"),
     path("archive/<year:year>/", discovery.YearArchiveView.as_view(), name="archive-year"),
     path("archive/<year:year>/<month:month>/", discovery.MonthArchiveView.as_view(), name="archive-month"),
     path("feed/", feed_page(feeds.LatestArticlesFeed()), name="feed"),

@@ -5,17 +5,14 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag, TaggedItem
 
 from articles.bylines import author_name
-from articles.models import Article, Category
+from articles.frontpage import front_page, relative_forms
+from articles.models import Article, Category, Page
 from articles.pagecache import PublicPageMixin
 from articles.pages import article_page_context
-from articles.readership import most_read_articles
-
-HOME_BLOCK_SIZE = 4
-HOME_BLOCK_WINDOW = 400
 
 
 LISTING_MAX_PAGES = 50  # older cards are reached through the date archives
@@ -52,34 +49,16 @@ class ArticleListView(PublicPageMixin, PaginatedCards, ListView):
     paginator_class = BoundedPaginator
 
 
-class HomeView(ArticleListView):
+class HomeView(PublicPageMixin, TemplateView):
+    """The front page: the blocks of articles.frontpage, each story once."""
+
     template_name = "articles/home.html"
 
     def page_keys_for(self, context):
         return {"home"}
 
-    def get_queryset(self):
-        return Article.objects.published().for_listing()
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        listing = Article.objects.published().for_listing()
-        context["breaking"] = list(listing.filter(is_breaking=True)[:5])
-        context["featured"] = list(listing.filter(is_featured=True)[:3])
-        context["category_blocks"] = self._category_blocks()
-        context["most_read"] = most_read_articles()
-        return context
-
-    def _category_blocks(self):
-        newest = (
-            Article.objects.published().for_listing().newest_by_category(size=HOME_BLOCK_SIZE, window=HOME_BLOCK_WINDOW)
-        )
-        by_category = {}
-        for article in newest:
-            by_category.setdefault(article.category_id, []).append(article)
-        return [
-            (category, by_category[category.pk]) for category in Category.objects.all() if category.pk in by_category
-        ]
+        return super().get_context_data(**front_page(), relative_forms=relative_forms(), **kwargs)
 
 
 class CategoryView(ArticleListView):
@@ -155,3 +134,14 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context.update(article_page_context(request=self.request, article=self.object))
         return context
+
+
+class PageView(PublicPageMixin, DetailView):
+    """About, contact, the editorial charter, privacy: a standing page editors keep in the admin."""
+
+    template_name = "articles/page.html"
+    context_object_name = "page"
+    queryset = Page.objects.all()
+
+    def page_keys_for(self, context):
+        return {f"page-{self.object.pk}"}

@@ -126,6 +126,7 @@ def concrete_paths(article, comment, subscriber, category, tag, author) -> list[
         f"/article/{article.pk}/",
         article.get_absolute_url(),
         f"/search/?q={quote('الإرهاب')}",
+        "/page/about/",
         f"/archive/{article.published_at.year}/",
         f"/archive/{article.published_at.year}/{article.published_at.month}/",
         f"/v/{article.pk}/",

@@ -32,3 +32,30 @@ document.querySelectorAll("[data-view-beacon]").forEach(function (article) {
     fetch(url, { method: "POST", credentials: "omit", keepalive: true }).catch(function () {});
   }
 });
+
+// «منذ 5 دقائق» beside today's stories on the home: the page may be cached for minutes, so
+// the text is counted again here from each <time>, in the page's six Arabic plural forms.
+(function () {
+  var data = document.getElementById("relative-forms");
+  var stamps = document.querySelectorAll("[data-ago]");
+  if (!data || !stamps.length) return;
+  var forms = JSON.parse(data.textContent);
+  function form(words, n) {
+    var m = n % 100;
+    var index = n === 0 ? 0 : n === 1 ? 1 : n === 2 ? 2 : m >= 3 && m <= 10 ? 3 : m >= 11 ? 4 : 5;
+    return words[index].replace("{n}", n);
+  }
+  function refresh() {
+    var now = Date.now();
+    stamps.forEach(function (stamp) {
+      var minutes = Math.max(0, Math.floor((now - Date.parse(stamp.dataset.ago)) / 60000));
+      if (now >= Date.parse(stamp.dataset.agoUntil)) {
+        stamp.hidden = true;
+      } else {
+        stamp.textContent = minutes < 60 ? form(forms.minute, minutes) : form(forms.hour, Math.floor(minutes / 60));
+      }
+    });
+  }
+  refresh();
+  setInterval(refresh, 60000);
+})();

@@ -92,3 +92,19 @@ def test_heading_anchor_is_readable_when_shown(demo, page):
     )
     lighter, darker = sorted((_luminance(colours["fg"]), _luminance(colours["bg"])), reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5, colours
+
+
+@pytest.mark.parametrize("name", ["من نحن", "اتصل بنا", "ميثاق التحرير", "حماية المعطيات الشخصية"])
+def test_footer_pages_pass_the_audit(demo, page, axe, name):
+    page.goto("/")
+    follow(page, page.locator(".footer-links").get_by_role("link", name=name))
+    assert_accessible(page, axe)
+
+
+@pytest.mark.parametrize("path", ["/", "article"])
+def test_the_dark_theme_passes_the_audit(demo, new_page, axe, path):
+    page = new_page(PHONE)
+    page.emulate_media(color_scheme="dark")
+    page.goto(demo.get_absolute_url() if path == "article" else path)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(21, 24, 28)"
+    assert_accessible(page, axe)

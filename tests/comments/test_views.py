@@ -371,3 +371,18 @@ class TestAnyInput:
                 assert not set(text) & set(
                     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f\x00"
                 )
+
+
+class TestAfterPosting:
+    def test_the_thanks_stands_alone_and_the_email_line_appears_once(self, client, article):
+        response = client.post(post_url(article), form_data(body="تعليق أول على المقال."), follow=True)
+        html = response.content.decode()
+        assert 'class="comments-status comments-status-success"' in html and AWAITS_REVIEW in html
+        assert "لا تعليقات منشورة بعد." not in html
+        assert html.count("لن يُنشر بريدك") == 1
+        assert "لا يُنشر بريد" not in html
+
+    def test_see_also_comes_before_the_comments(self, client, article):
+        make_article(category=article.category)
+        html = page(client, article)
+        assert 0 < html.index('id="related-title"') < html.index('id="comments"')

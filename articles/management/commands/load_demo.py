@@ -12,9 +12,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 
 from articles.demo.content import ARTICLES, CATEGORIES, DEMO_TOTP_KEY, DEMO_TOTP_USERS, SEED, USERS
+from articles.demo.pages import PAGES
 from articles.demo.parse import parse_seed
 from articles.html import clean_html
-from articles.models import Article, Category, Section
+from articles.models import Article, Category, Page, Section
 from articles.services import article_search_index_update
 
 CASABLANCA = zoneinfo.ZoneInfo("Africa/Casablanca")
@@ -90,6 +91,8 @@ class Command(BaseCommand):
             )
             created += is_new
             others.append(article)
+        for slug, page_title, body in PAGES:
+            Page.objects.get_or_create(slug=slug, defaults={"title": page_title, "body": body})
         if not seed_article.see_also.exists():
             seed_article.see_also.add(others[0])
         # Also rebuilds articles loaded before search existed.
