@@ -1,6 +1,5 @@
 """Pictures in the sizes they are drawn: srcset and sizes, WebP first, and only the first one eager."""
 
-import io
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -8,9 +7,9 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 from PIL import Image
 
+from tests.articles.test_feeds import jpeg
 from tests.helpers import make_article
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def photo():
-    buffer = io.BytesIO()
-    Image.new("RGB", (1600, 1000), (30, 90, 160)).save(buffer, "JPEG")
-    return ContentFile(buffer.getvalue(), name="photo.jpg")
 
 
 def pictures(client, url):
@@ -52,7 +45,7 @@ def assert_files_match(srcset, image_format):
 
 
 def test_the_article_cover_comes_in_three_widths_as_webp_with_a_jpeg_fallback_fetched_first(client):
-    article = make_article("خبر بصورة", cover=photo(), cover_caption="وصف الصورة")
+    article = make_article("خبر بصورة", cover=jpeg(), cover_caption="وصف الصورة")
     (cover,) = pictures(client, article.get_absolute_url())
     (source,) = cover.xpath(".//source")
     (img,) = cover.xpath(".//img")
@@ -67,9 +60,9 @@ def test_the_article_cover_comes_in_three_widths_as_webp_with_a_jpeg_fallback_fe
 
 
 def test_on_the_home_only_the_big_first_card_is_fetched_first_and_the_rest_wait(client):
-    make_article("الخبر الأبرز", cover=photo(), is_featured=True)
+    make_article("الخبر الأبرز", cover=jpeg(), is_featured=True)
     for n in range(3):
-        make_article(f"خبر {n}", cover=photo())
+        make_article(f"خبر {n}", cover=jpeg())
     page = pictures(client, "/")
     first, *rest = [picture.xpath(".//img")[0] for picture in page]
     assert first.get("fetchpriority") == "high" and first.get("loading") is None
@@ -82,7 +75,7 @@ def test_on_the_home_only_the_big_first_card_is_fetched_first_and_the_rest_wait(
 
 
 def test_a_cover_whose_file_is_gone_leaves_the_page_readable(client):
-    article = make_article("خبر فقدت صورته", cover=photo())
+    article = make_article("خبر فقدت صورته", cover=jpeg())
     Path(article.cover.path).unlink()
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
