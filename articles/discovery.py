@@ -1,5 +1,8 @@
-"""Pages that help readers and machines find articles: search, date archives, robots.txt."""
+"""Pages that help readers and machines find articles: search, date archives, robots.txt, the favicon."""
 
+from functools import cache
+
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse
@@ -120,3 +123,18 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@cache
+def _favicon() -> bytes:
+    # Drawn by scripts/make_brand_images.py; read from the static folders, not STATIC_ROOT,
+    # so it answers before collectstatic has run.
+    with open(finders.find("img/favicon.ico"), "rb") as icon:
+        return icon.read()
+
+
+@require_GET
+@public_page()
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page's <link> says."""
+    return HttpResponse(_favicon(), content_type="image/x-icon")

@@ -8,13 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.bylines import author_name
+from articles.renditions import rendition
 
 PUBLISHER_LOGO = "img/logo.png"
 PUBLISHER_LOGO_SIZE = (600, 60)
-# The frame the article page shows, as a JPEG: the page's renditions are WebP, which
-# some link previewers (older Facebook and messaging apps) do not show.
-SHARE_IMAGE_GEOMETRY = "1200x675"
-SHARE_IMAGE_FORMAT = "JPEG"
+# A page with no picture of its own: the site's name over its colour (scripts/make_brand_images.py).
+DEFAULT_SHARE_IMAGE = "img/share.png"
+DEFAULT_SHARE_IMAGE_SIZE = (1200, 630)
+# JPEG, not the page's WebP, which some link previewers (older Facebook and messaging
+# apps) do not show; 1200x630 is the frame Facebook and X draw a large card in.
+SHARE_IMAGE_SIZE = (1200, 630)
+# Google's article rich results ask for 16:9, 4:3 and 1:1, each at least 50,000 pixels.
+JSON_LD_IMAGE_SIZES = ((1200, 675), (1200, 900), (1200, 1200))
 
 
 @dataclass(frozen=True)
@@ -25,17 +30,33 @@ class ShareImage:
     mime_type: str
 
 
-def share_image(article, request) -> ShareImage:
-    """The article's share image (a JPEG of its cover, or the site logo), with its size."""
-    if article.cover:
-        from sorl.thumbnail import get_thumbnail
+def default_share_image(request) -> ShareImage:
+    """The site's own share image, for pages without a picture."""
+    return ShareImage(request.build_absolute_uri(static(DEFAULT_SHARE_IMAGE)), *DEFAULT_SHARE_IMAGE_SIZE, "image/png")
 
+
+def share_image(article, request) -> ShareImage:
+    """The article's share image (a JPEG of its cover, or the site's image), with its size."""
+    if article.cover:
         try:
-            image = get_thumbnail(article.cover, SHARE_IMAGE_GEOMETRY, crop="center", format=SHARE_IMAGE_FORMAT)
-            return ShareImage(request.build_absolute_uri(image.url), image.width, image.height, "image/jpeg")
-        except OSError:  # a cover file gone from storage: fall back to the logo
+            image = rendition(article.cover, width=SHARE_IMAGE_SIZE[0], height=SHARE_IMAGE_SIZE[1])
+            return ShareImage(request.build_absolute_uri(image.url), image.width, image.height, image.mime_type)
+        except OSError:  # a cover file gone from storage
             pass
-    return ShareImage(request.build_absolute_uri(static(PUBLISHER_LOGO)), *PUBLISHER_LOGO_SIZE, "image/png")
+    return default_share_image(request)
+
+
+def json_ld_images(article, request) -> list[str]:
+    """The cover in 16:9, 4:3 and 1:1 (absolute URLs), or the site's image."""
+    if article.cover:
+        try:
+            return [
+                request.build_absolute_uri(rendition(article.cover, width=width, height=height).url)
+                for width, height in JSON_LD_IMAGE_SIZES
+            ]
+        except OSError:
+            pass
+    return [default_share_image(request).url]
 
 
 def author_urls(article, request) -> list[str]:
@@ -51,7 +72,7 @@ def local_iso(moment) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def article_json_ld(article, request, *, image: ShareImage) -> dict:
+def article_json_ld(article, request) -> dict:
     """The schema.org NewsArticle of `article`, as a dict ready for JSON."""
     url = request.build_absolute_uri(article.get_absolute_url())
     authors = [
@@ -65,7 +86,7 @@ def article_json_ld(article, request, *, image: ShareImage) -> dict:
         "url": url,
         "headline": article.title[:110],
         "description": article.lead,
-        "image": [image.url],
+        "image": json_ld_images(article, request),
         "inLanguage": "ar-MA",
         "articleSection": article.category.name,
         "keywords": [tag.name for tag in article.tags.all()],

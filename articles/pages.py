@@ -84,7 +84,7 @@ def article_page_context(
     if preview:
         return context
     image = share_image(article, request)
-    context.update(share_image=image, json_ld=article_json_ld(article, request, image=image))
+    context.update(share_image=image, json_ld=article_json_ld(article, request))
     options = block_options or {}
     for name, block in _blocks.items():
         context.update(block.context(article=article, **options.get(name, {})))

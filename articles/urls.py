@@ -29,6 +29,7 @@ urlpatterns = [
     path("feed/", feed_page(feeds.LatestArticlesFeed()), name="feed"),
     path("<uslug:slug>/feed/", feed_page(feeds.CategoryArticlesFeed()), name="category-feed"),
     path("robots.txt", discovery.robots_txt, name="robots"),
+    path("favicon.ico", discovery.favicon, name="favicon"),
     # The index and the news sitemap are invalidated together (the `sitemaps` key), so
     # the index names the news sitemap only while it has articles in it.
     path("sitemap.xml", sitemap_page(sitemaps.index), name="sitemap"),

@@ -171,7 +171,7 @@ def main():
         get(f"{app}{path}")
         headers, body = get(f"{app}{path}")
         reference.write_bytes(body)
-        for url in (f"{front}{path}", f"{front}/bench/static/", f"{app}/bench/bare/"):
+        for url in (f"{front}{path}", f"{front}/static/bench/article.html", f"{app}/bench/bare/"):
             get(url)
             get(url)
         front_headers, _ = get(f"{front}{path}")
@@ -182,7 +182,7 @@ def main():
         rows = []
         for label, url in (
             ("article through Varnish", f"{front}{path}"),
-            ("static file through Varnish", f"{front}/bench/static/"),
+            ("static file through Varnish", f"{front}/static/bench/article.html"),
             ("article from gunicorn (page cache)", f"{app}{path}"),
             ("bare view in cache_page (gunicorn)", f"{app}/bench/bare/"),
         ):

@@ -1,5 +1,10 @@
 """The site's URLs plus the benchmark's references (make bench-cache only):
-/bench/bare/ a bare view in `cache_page`, /bench/static/ a file of the article's bytes."""
+/bench/bare/ a bare view in `cache_page`, /static/bench/article.html a file of the article's bytes.
+
+The file sits under /static/ as the site's real static files do: the page cache leaves
+those paths and their headers alone, where it would mark any other response without page
+keys `private, no-store` and so keep the front cache from storing the reference at all.
+"""
 
 import os
 
@@ -26,6 +31,6 @@ def static_file(request):
 
 urlpatterns = [
     path("bench/bare/", bare),
-    path("bench/static/", static_file),
+    path("static/bench/article.html", static_file),
     *site_urlpatterns,
 ]

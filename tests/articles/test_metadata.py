@@ -66,7 +66,12 @@ def test_seed_article_has_a_news_article_json_ld(client, seed):
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
     assert data["datePublished"] == "2024-12-05T11:30:00+01:00"  # Casablanca, UTC+1 in December
     assert data["dateModified"] == "2024-12-05T11:30:00+01:00"
-    assert data["image"] == meta(page, "property", "og:image")
+    # Google's rich results: the cover in 16:9, 4:3 and 1:1, each a real file of that shape.
+    shapes = []
+    for image_url in data["image"]:
+        with Image.open(media_file(image_url)) as image:
+            shapes.append(image.size)
+    assert shapes == [(1200, 675), (1200, 900), (1200, 1200)]
     assert data["author"] == [{"@type": "Person", "name": "يوسف العلمي", "url": "http://testserver/author/sahafi/"}]
     publisher = data["publisher"]
     assert publisher["name"] == "كواليس اليوم"
@@ -91,8 +96,8 @@ def test_a_title_cannot_break_out_of_the_json_ld(client):
     data = json_ld(page)
     assert data["headline"] == '</script><script>alert("x")</script> & <!--'
     assert data["description"] == "<b>مقدمة</b>"
-    # An article without a cover shares the site logo.
-    assert data["image"] == ["http://testserver" + static("img/logo.png")]
+    # An article without a cover shares the site's image.
+    assert data["image"] == ["http://testserver" + static("img/share.png")]
 
 
 def test_home_and_category_pages_have_their_own_titles_and_descriptions(client):
@@ -134,7 +139,7 @@ def test_share_previewers_get_a_jpeg_with_its_real_size_the_authors_and_alt_text
     with Image.open(media_file(values["og:image"])) as image:  # the file a previewer fetches
         assert image.format == "JPEG"
         assert (values["og:image:width"], values["og:image:height"]) == (str(image.width), str(image.height))
-        assert image.size == (1200, 675)
+        assert image.size == (1200, 630)
     assert values["og:image:alt"] == seed.cover_caption
     assert [value for key, value in properties if key == "article:author"] == ["http://testserver/author/sahafi/"]
     named = dict(named_meta(page))
@@ -143,13 +148,29 @@ def test_share_previewers_get_a_jpeg_with_its_real_size_the_authors_and_alt_text
     assert "max-image-preview:large" in [part.strip() for part in named["robots"].split(",")]
 
 
-def test_an_article_without_cover_shares_the_logo_with_its_size(client):
+def test_an_article_without_cover_shares_the_site_image_with_its_size(client):
     article = make_article("خبر بلا صورة")
     page = client.get(article.get_absolute_url()).content.decode()
     values = dict(open_graph(page, "http://testserver" + article.get_absolute_url()))
-    assert values["og:image"] == "http://testserver" + static("img/logo.png")
+    assert values["og:image"] == "http://testserver" + static("img/share.png")
     assert values["og:image:type"] == "image/png"
-    with Image.open(Path(settings.BASE_DIR) / "static" / "img" / "logo.png") as logo:
-        assert (values["og:image:width"], values["og:image:height"]) == (str(logo.width), str(logo.height))
+    with Image.open(Path(settings.BASE_DIR) / "static" / "img" / "share.png") as share:
+        assert (values["og:image:width"], values["og:image:height"]) == (str(share.width), str(share.height))
+        assert share.size == (1200, 630) and share.format == "PNG"
     assert "article:author" not in values  # no byline: no author profile to claim
     assert dict(named_meta(page))["twitter:image:alt"] == "خبر بلا صورة"
+
+
+def test_the_home_and_listings_share_the_site_image_with_its_size_and_type(client):
+    category = make_category("اقتصاد", "iqtisad")
+    for url in ["/", category.get_absolute_url()]:
+        page = client.get(url).content.decode()
+        values = dict(open_graph(page, "http://testserver" + url))
+        assert values["og:image"] == "http://testserver" + static("img/share.png"), url
+        with Image.open(Path(settings.BASE_DIR) / "static" / "img" / "share.png") as share:
+            assert (values["og:image:width"], values["og:image:height"], values["og:image:type"]) == (
+                str(share.width),
+                str(share.height),
+                "image/png",
+            )
+        assert dict(named_meta(page))["twitter:card"] == "summary_large_image"

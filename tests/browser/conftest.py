@@ -180,7 +180,7 @@ def new_page(request, chromium, live_server):
             timezone_id="Africa/Casablanca",
         )
         context.set_default_timeout(15_000)
-        # Chromium asks for /favicon.ico after each page; the portal has none, and that
+        # Chromium asks for /favicon.ico after each page, and that
         # request would race the test's own database calls on the shared SQLite connection.
         context.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
         contexts.append(context)
