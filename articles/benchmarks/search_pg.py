@@ -285,7 +285,6 @@ def main():
         DJANGO_DEFAULT_FROM_EMAIL="news@testserver",
     )
     import django
-
     from django.conf import settings
 
     # Production settings but for the static files, which the benchmark does not collect.
