@@ -293,7 +293,7 @@ def main():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     # Every request of the "page" figure is rendered: no page or fragment cache answers it.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"} for alias in settings.CACHES}
     django.setup()
     from django.core.management import call_command
     from django.db import connection
