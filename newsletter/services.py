@@ -178,8 +178,12 @@ def dispatch_send(*, dispatch: Dispatch) -> bool:
 
 
 def dispatch_enqueue(*, dispatch_id: int, run_after: datetime | None = None) -> None:
-    """Queue a sending run; extra runs are harmless, each only takes rows still waiting."""
-    tasks.dispatch_run_enqueue(dispatch_id=dispatch_id, run_after=run_after)
+    """Queue sending runs, NEWSLETTER_PARALLEL_RUNS of them so as many workers share the send.
+
+    Extra runs are harmless: each only takes rows still waiting.
+    """
+    for _run in range(max(1, settings.NEWSLETTER_PARALLEL_RUNS)):
+        tasks.dispatch_run_enqueue(dispatch_id=dispatch_id, run_after=run_after)
 
 
 def dispatch_resume_unfinished(*, rhythm: str | None = None) -> int:

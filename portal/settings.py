@@ -433,6 +433,9 @@ NEWSLETTER_CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays 
 NEWSLETTER_CONFIRM_RESEND_INTERVAL = 15 * 60  # at most one confirmation mail per address per interval
 NEWSLETTER_SUBSCRIBE_RATE = "10/10m"  # signup form posts per client address
 NEWSLETTER_BATCH_SIZE = env_int("DJANGO_NEWSLETTER_BATCH_SIZE", 100)  # messages per SMTP connection
+# Sending runs queued per dispatch, so that this many workers share it (set it to the
+# number of workers); a run with nothing left to take ends at once.
+NEWSLETTER_PARALLEL_RUNS = env_int("DJANGO_NEWSLETTER_PARALLEL_RUNS", 1)
 NEWSLETTER_RETRY_DELAYS = [5 * 60, 30 * 60, 2 * 3600]  # then the delivery is recorded as failed
 # A batch held longer than this by a worker that stopped beating is taken back.
 # A live worker renews its claim every third of this, between messages, and one message

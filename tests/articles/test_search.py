@@ -275,8 +275,11 @@ class TestResults:
         assert len(results(client, "المناخ", page="99")[0]) == 1
 
     def test_query_count_is_flat_in_the_number_of_results(self, client, settings):
-        # nav categories, count, the page of results with categories (join), their
-        # authors (one prefetch) and their sections (one prefetch) — none per result.
+        # nav categories, the ids of the newest matches, count, the page of results with
+        # categories (join), their authors (one prefetch) and their sections (one
+        # prefetch) — none per result. PostgreSQL looks among the newest articles first
+        # and, finding fewer than MAX_RANKED there, asks the GIN index in a savepoint
+        # that sets its plan: 4 more (savepoint, SET, query, release).
         settings.ARTICLES_PER_PAGE = 50
         category = make_category()
 
@@ -294,7 +297,7 @@ class TestResults:
         add(30)
         found_big, big = count()
         assert (found_small, found_big) == (2, 32)
-        assert big == small == 5
+        assert big == small == (10 if connection.vendor == "postgresql" else 6)
 
 
 @pytest.mark.django_db
