@@ -18,7 +18,7 @@ from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
 from articles.services import article_may_publish, article_publish, article_save, article_unpublish
 
-EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "is_breaking", "authors")
+EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "is_breaking", "breaking_until", "authors")
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -95,7 +95,20 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "category", "tags"]}),
         (_("صورة الغلاف"), {"fields": ["cover", "cover_caption", "cover_credit"]}),
-        (_("النشر"), {"fields": ["status", "published_at", "authors", "is_featured", "is_breaking", "comments_open"]}),
+        (
+            _("النشر"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "authors",
+                    "is_featured",
+                    "is_breaking",
+                    "breaking_until",
+                    "comments_open",
+                ]
+            },
+        ),
         (_("شاهد أيضا"), {"fields": ["see_also"]}),
     ]
 

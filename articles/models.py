@@ -40,6 +40,8 @@ SEARCH_FIELDS = ("search_document", "search_vector")
 
 
 RELATED_WINDOW = 1000  # "see also" ranks the hand-picked and this many newest articles
+# «عاجل» with no end time given stays breaking this long after publication.
+BREAKING_DEFAULT = timedelta(hours=6)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -49,6 +51,13 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may see: published and whose time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def breaking(self):
+        """The home's «عاجل» ribbon: breaking stories whose end time has not come."""
+        now = timezone.now()
+        return self.filter(is_breaking=True).filter(
+            Q(breaking_until__gt=now) | Q(breaking_until__isnull=True, published_at__gt=now - BREAKING_DEFAULT)
+        )
 
     def for_listing(self):
         """Cards on the home, category, tag, author and archive pages, newest first."""
@@ -189,6 +198,12 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("آخر تحديث"), auto_now=True)
     is_featured = models.BooleanField(_("مميّز"), default=False)
     is_breaking = models.BooleanField(_("عاجل"), default=False)
+    breaking_until = models.DateTimeField(
+        _("عاجل حتى"),
+        null=True,
+        blank=True,
+        help_text=_("اتركه فارغا ليبقى الخبر عاجلا ست ساعات بعد نشره."),
+    )
     comments_open = models.BooleanField(_("التعليقات مفتوحة"), default=True)
     see_also = models.ManyToManyField(
         "self",

@@ -48,7 +48,7 @@ class HomeView(ArticleListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         listing = Article.objects.published().for_listing()
-        context["breaking"] = list(listing.filter(is_breaking=True)[:5])
+        context["breaking"] = list(listing.breaking()[:5])
         context["featured"] = list(listing.filter(is_featured=True)[:3])
         context["category_blocks"] = self._category_blocks()
         context["most_read"] = most_read_articles()

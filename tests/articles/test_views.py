@@ -148,7 +148,9 @@ class TestListingPages:
     def test_home_has_breaking_featured_latest_and_category_blocks(self, client):
         sport = make_category("رياضة", "riyada")
         economy = make_category("اقتصاد", "iqtisad")
-        breaking = make_article("خبر عاجل من الرباط", category=economy, is_breaking=True)
+        breaking = make_article(
+            "خبر عاجل من الرباط", category=economy, is_breaking=True, published_at=timezone.now() - timedelta(minutes=5)
+        )
         featured = make_article("مقال مميز", category=sport, is_featured=True)
         make_article(status=Article.Status.DRAFT, title="مسودة سرية", category=sport)
         page = html(client.get("/"))
