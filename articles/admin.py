@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
-from articles.models import Article, AuditEntry, Category, Section
+from articles.models import Article, AuditEntry, Category, Correction, Section
 from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
 from articles.services import article_may_publish, article_publish, article_save, article_unpublish
@@ -60,6 +60,29 @@ class CategoryAdmin(admin.ModelAdmin):
         transaction.on_commit(lambda: pages_invalidate(keys=["site"]))
 
 
+class CorrectionInline(admin.TabularInline):
+    """Corrections and updates of a published article: editors only, shown to readers."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "noted_at", "note"]
+
+    def _editor(self, request, obj=None):
+        return obj is not None and obj.is_public and article_may_publish(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is not None and request.user.is_staff
+
+    def has_add_permission(self, request, obj=None):
+        return self._editor(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editor(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editor(request, obj)
+
+
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
@@ -73,7 +96,7 @@ class SectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [SectionInline]
+    inlines = [SectionInline, CorrectionInline]
     list_display = [
         "title",
         "category",

@@ -70,7 +70,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """The article page: everything it shows but the related block."""
-        return self.select_related("category").prefetch_related("authors", "sections", "tags").defer(*SEARCH_FIELDS)
+        return (
+            self.select_related("category")
+            .prefetch_related("authors", "sections", "tags", "corrections")
+            .defer(*SEARCH_FIELDS)
+        )
 
     def for_search(self):
         """Search results: cards plus the sections their snippets are cut from."""
@@ -80,7 +84,7 @@ class ArticleQuerySet(models.QuerySet):
         """RSS items: newest first, with authors and tags for the item fields."""
         return (
             self.select_related("category")
-            .prefetch_related("authors", "tags")
+            .prefetch_related("authors", "tags", "corrections")
             .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
@@ -383,3 +387,27 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.actor_name} · {self.get_action_display()} · {self.target_text}"
+
+
+# --- corrections (the desk's content half) ------------------------------------------
+
+
+class Correction(models.Model):
+    """A dated note an editor adds to a published article: a correction or an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("تصحيح")
+        UPDATE = "update", _("تحديث")
+
+    article = models.ForeignKey(Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("النوع"), max_length=10, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(_("النص"), help_text=_("ما الذي صُحّح أو أضيف، كما سيقرؤه القارئ."))
+    noted_at = models.DateTimeField(_("التاريخ"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("تصحيح أو تحديث")
+        verbose_name_plural = _("التصحيحات والتحديثات")
+        ordering = ["noted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"
