@@ -20,7 +20,7 @@ from sorl.thumbnail import get_thumbnail
 from articles import revisions
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
-from articles.models import Article, AuditEntry, Category, Page, Section
+from articles.models import Article, AuditEntry, Category, Correction, Page, Section
 from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
 from articles.services import (
@@ -33,7 +33,7 @@ from articles.services import (
     article_unpublish,
 )
 
-EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "featured_order", "is_breaking", "authors")
+EDITOR_ONLY_FIELDS = ("published_at", "is_featured", "featured_order", "is_breaking", "breaking_until", "authors")
 
 
 # The workflow buttons of the article form (templates/admin/articles/article/submit_line.html):
@@ -187,6 +187,29 @@ class PageAdmin(admin.ModelAdmin):
         transaction.on_commit(lambda: pages_invalidate(keys=[key]))
 
 
+class CorrectionInline(admin.TabularInline):
+    """Corrections and updates of a published article: editors only, shown to readers."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "noted_at", "note"]
+
+    def _editor(self, request, obj=None):
+        return obj is not None and obj.is_public and article_may_publish(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is not None and request.user.is_staff
+
+    def has_add_permission(self, request, obj=None):
+        return self._editor(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editor(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editor(request, obj)
+
+
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
@@ -208,7 +231,7 @@ class SectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [SectionInline]
+    inlines = [SectionInline, CorrectionInline]
     list_display = [
         "cover_thumbnail",
         "title",
@@ -251,6 +274,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "is_featured",
                     "featured_order",
                     "is_breaking",
+                    "breaking_until",
                     "comments_open",
                     "return_note",
                 ]

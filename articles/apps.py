@@ -26,6 +26,10 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
     def ready(self):
         super().ready()
         from django.contrib import admin
+
+        from articles import admin_arabic
+
+        admin_arabic.install()
         from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
         from django_otp.plugins.otp_totp.models import TOTPDevice
 

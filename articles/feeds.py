@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +66,11 @@ class LatestArticlesFeed(Feed):
         return escape(item.title)
 
     def item_description(self, item):
-        return escape(item.lead)
+        notes = [
+            f"{note.get_kind_display()} ({date_format(timezone.localtime(note.noted_at), 'DATETIME_FORMAT')}): {note.note}"
+            for note in item.corrections.all()
+        ]
+        return escape("\n".join([item.lead, *notes]))
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from articles.models import Article, Category
-from articles.readership import MOST_READ_COUNT, MOST_READ_DAYS
+from articles.readership import MOST_READ_COUNT, most_read_articles
 
 TOP_COUNT = 5  # the lead and at most four secondary stories
 TOP_MIN = 3  # the lead and at least two secondary stories, filled up with the newest
@@ -34,14 +34,12 @@ def front_page() -> dict:
     newest = list(published.for_front()[:NEWEST_WINDOW])
     top = featured + [article for article in newest if article not in featured][: max(0, TOP_MIN - len(featured))]
     shown = {article.pk for article in top}
-    most_read = list(
-        published.exclude(pk__in=shown).most_read(days=MOST_READ_DAYS, count=MOST_READ_COUNT),
-    )
+    most_read = most_read_articles(exclude=shown)
     shown |= {article.pk for article in most_read}
     latest = [article for article in newest if article.pk not in shown][:LATEST_COUNT]
     shown |= {article.pk for article in latest}
     return {
-        "breaking": list(published.for_front().filter(is_breaking=True)[:BREAKING_COUNT]),
+        "breaking": list(published.for_front().breaking()[:BREAKING_COUNT]),
         "lead": top[0] if top else None,
         "secondary": top[1:],
         "most_read": most_read,

@@ -94,6 +94,12 @@ def article_json_ld(article, request) -> dict:
         "dateModified": local_iso(max(article.updated_at, article.published_at))
         if article.published_at and article.updated_at
         else None,
+        "correction": [
+            {"@type": "CorrectionComment", "text": note.note, "datePublished": local_iso(note.noted_at)}
+            for note in article.corrections.all()
+            if note.kind == note.Kind.CORRECTION
+        ]
+        or None,
         "author": authors
         or [{"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}],
         "publisher": {

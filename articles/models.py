@@ -40,6 +40,8 @@ SEARCH_FIELDS = ("search_document", "search_vector")
 
 
 RELATED_WINDOW = 1000  # "see also" ranks the hand-picked and this many newest articles
+# «عاجل» with no end time given stays breaking this long after publication.
+BREAKING_DEFAULT = timedelta(hours=6)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -49,6 +51,13 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles the public may see: published and whose time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def breaking(self):
+        """The home's «عاجل» ribbon: breaking stories whose end time has not come."""
+        now = timezone.now()
+        return self.filter(is_breaking=True).filter(
+            Q(breaking_until__gt=now) | Q(breaking_until__isnull=True, published_at__gt=now - BREAKING_DEFAULT)
+        )
 
     def for_listing(self):
         """Cards on the home, category, tag, author and archive pages, newest first."""
@@ -69,7 +78,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """The article page: everything it shows but the related block."""
-        return self.select_related("category").prefetch_related("authors", "sections", "tags").defer(*SEARCH_FIELDS)
+        return (
+            self.select_related("category")
+            .prefetch_related("authors", "sections", "tags", "corrections")
+            .defer(*SEARCH_FIELDS)
+        )
 
     def for_search(self):
         """Search results: cards plus the sections their snippets are cut from."""
@@ -79,7 +92,7 @@ class ArticleQuerySet(models.QuerySet):
         """RSS items: newest first, with authors and tags for the item fields."""
         return (
             self.select_related("category")
-            .prefetch_related("authors", "tags")
+            .prefetch_related("authors", "tags", "corrections")
             .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
@@ -223,6 +236,12 @@ class Article(models.Model):
         help_text=_("للمقالات المميّزة: 1 للخبر الرئيسي في الصفحة الأولى، ثم 2 و3… للأخبار التي تليه."),
     )
     is_breaking = models.BooleanField(_("عاجل"), default=False)
+    breaking_until = models.DateTimeField(
+        _("عاجل حتى"),
+        null=True,
+        blank=True,
+        help_text=_("اتركه فارغا ليبقى الخبر عاجلا ست ساعات بعد نشره."),
+    )
     comments_open = models.BooleanField(_("التعليقات مفتوحة"), default=True)
     # Set by the editor who sends an article back (article_return); cleared when the
     # journalist submits it again. The journalist reads it at the top of the form.
@@ -481,3 +500,27 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:page", kwargs={"slug": self.slug})
+
+
+# --- corrections (the desk's content half) ------------------------------------------
+
+
+class Correction(models.Model):
+    """A dated note an editor adds to a published article: a correction or an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("تصحيح")
+        UPDATE = "update", _("تحديث")
+
+    article = models.ForeignKey(Article, verbose_name=_("المقال"), on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("النوع"), max_length=10, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(_("النص"), help_text=_("ما الذي صُحّح أو أضيف، كما سيقرؤه القارئ."))
+    noted_at = models.DateTimeField(_("التاريخ"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("تصحيح أو تحديث")
+        verbose_name_plural = _("التصحيحات والتحديثات")
+        ordering = ["noted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"

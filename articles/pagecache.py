@@ -32,13 +32,13 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.paginator import Page
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
 from articles import frontcache
-from articles.models import Article
+from articles.models import BREAKING_DEFAULT, Article
 
 PRIVATE = "private, no-store"
 HIT_HEADER = "X-Page-Cache"
@@ -176,13 +176,28 @@ def _next_scheduled() -> float:
         return _NO_SCHEDULE
     if value is None:
         now = timezone.now()
-        upcoming: datetime | None = Article.objects.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=now
-        ).aggregate(at=Min("published_at"))["at"]
+        upcoming = _next_change_by_the_clock(now)
         value = upcoming.timestamp() if upcoming else _NO_SCHEDULE
         timeout = max(1, int(value - now.timestamp())) if upcoming else settings.PAGE_CACHE_SECONDS
         pages.set(_NEXT_SCHEDULED, value, timeout=min(timeout, 24 * 3600))
     return value
+
+
+def _next_change_by_the_clock(now: datetime) -> datetime | None:
+    """When a page changes with no edit: a scheduled article comes out, or a «عاجل» ends (one query)."""
+    published = Q(status=Article.Status.PUBLISHED)
+    breaking = published & Q(is_breaking=True)
+    times = Article.objects.aggregate(
+        scheduled=Min("published_at", filter=published & Q(published_at__gt=now)),
+        breaking_end=Min("breaking_until", filter=breaking & Q(breaking_until__gt=now)),
+        breaking_since=Min(
+            "published_at",
+            filter=breaking & Q(breaking_until__isnull=True, published_at__gt=now - BREAKING_DEFAULT),
+        ),
+    )
+    if times["breaking_since"]:
+        times["breaking_since"] += BREAKING_DEFAULT
+    return min((at for at in times.values() if at), default=None)
 
 
 def _lifetime() -> int:

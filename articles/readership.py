@@ -152,17 +152,21 @@ MOST_READ_SECONDS = 60  # the list may lag this much: computed once a minute, no
 _MOST_READ_KEY = "most-read:v1"
 
 
-def most_read_articles() -> list[Article]:
-    """The «الأكثر قراءة» list shown on the home and article pages.
+MOST_READ_SPARE = 5  # kept beyond the list, for the home, which leaves out its lead and secondary stories
+
+
+def most_read_articles(*, exclude: frozenset[int] | set[int] = frozenset()) -> list[Article]:
+    """The «الأكثر قراءة» list shown on the home and article pages, without the articles in `exclude`.
 
     Computed at most once a minute for the site and kept in the cache: one query then,
     none on the other pages of that minute. Whoever recomputes it, the list is the same.
     """
     articles = cache.get(_MOST_READ_KEY)
     if articles is None:
-        articles = list(Article.objects.published().most_read(days=MOST_READ_DAYS, count=MOST_READ_COUNT))
+        count = MOST_READ_COUNT + MOST_READ_SPARE
+        articles = list(Article.objects.published().most_read(days=MOST_READ_DAYS, count=count))
         cache.set(_MOST_READ_KEY, articles, MOST_READ_SECONDS)
-    return articles
+    return [article for article in articles if article.pk not in exclude][:MOST_READ_COUNT]
 
 
 def most_read_article_changed(*, article: Article, was_public: bool) -> None:

@@ -14,7 +14,6 @@ from articles.models import Article, Category, Page
 from articles.pagecache import PublicPageMixin
 from articles.pages import article_page_context
 
-
 LISTING_MAX_PAGES = 50  # older cards are reached through the date archives
 
 

@@ -131,7 +131,7 @@ class DispatchAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/preview/", wrap(self.preview_view), name="newsletter_dispatch_preview"),
             path("<int:pk>/send-test/", wrap(require_POST(self.send_test_view)), name="newsletter_dispatch_send_test"),
-            path("<int:pk>/send/", wrap(require_POST(self.send_view)), name="newsletter_dispatch_send"),
+            path("<int:pk>/send/", wrap(self.send_view), name="newsletter_dispatch_send"),
         ] + super().get_urls()
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -174,7 +174,21 @@ class DispatchAdmin(admin.ModelAdmin):
         return redirect("admin:newsletter_dispatch_change", dispatch.pk)
 
     def send_view(self, request, pk):
+        """GET: the confirmation page, with how many readers will get the dispatch; POST: send."""
         dispatch = self._dispatch(request, pk, send=True)
+        if request.method != "POST":
+            if not dispatch.is_draft:
+                return redirect("admin:newsletter_dispatch_change", dispatch.pk)
+            count = Subscriber.objects.receiving(dispatch.rhythm).count()
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": dispatch,
+                "title": gettext("تأكيد إرسال النشرة"),
+                "audience": ngettext("%(count)d مشترك", "%(count)d مشتركين", count) % {"count": count},
+                "count": count,
+            }
+            return TemplateResponse(request, "admin/newsletter/dispatch/send_confirmation.html", context)
         if services.dispatch_send(dispatch=dispatch):
             audit_record(actor=request.user, action=Action.NEWSLETTER_SENT, target=dispatch)
             messages.success(request, gettext("بدأ إرسال النشرة في الخلفية. تابع التقدم في هذه الصفحة."))

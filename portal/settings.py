@@ -393,9 +393,10 @@ CKEDITOR_5_CONFIGS = {
         },
         "heading": {
             "options": [
-                {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
-                {"model": "heading3", "view": "h3", "title": "Heading 3", "class": "ck-heading_heading3"},
-                {"model": "heading4", "view": "h4", "title": "Heading 4", "class": "ck-heading_heading4"},
+                # The menu shows these titles as they are: CKEditor's own Arabic says "عنوان 3".
+                {"model": "paragraph", "title": "فقرة", "class": "ck-heading_paragraph"},
+                {"model": "heading3", "view": "h3", "title": "عنوان رئيسي", "class": "ck-heading_heading3"},
+                {"model": "heading4", "view": "h4", "title": "عنوان فرعي", "class": "ck-heading_heading4"},
             ]
         },
         "image": {

@@ -107,6 +107,11 @@ def admin_article_form(category, **overrides):
         "sections-1-position": "1",
         "sections-1-heading": "خطة عمل مشتركة",
         "sections-1-body": "<p>نص<script>alert(1)</script></p><ul><li>بند</li></ul>",
+        # The corrections inline (editors, published articles only): none added.
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

@@ -50,6 +50,12 @@ ADMIN_PAGES = {
         lambda objects: f"/admin/newsletter/dispatch/{objects['dispatch'].pk}/change/"
     ),
     "admin/newsletter/dispatch/prepare.html": lambda objects: "/admin/newsletter/dispatch/add/",
+    "admin/newsletter/dispatch/send_confirmation.html": (
+        lambda objects: f"/admin/newsletter/dispatch/{objects['dispatch'].pk}/send/"
+    ),
+    "admin/change_list.html": lambda objects: "/admin/articles/article/",
+    "admin/search_form.html": lambda objects: "/admin/articles/article/",
+    "admin/pagination.html": lambda objects: "/admin/articles/article/",
 }
 
 

@@ -87,6 +87,13 @@ class TestDispatchAdmin:
         assert test.to == ["souad@newsroom.ma"] and test.subject.startswith("[تجربة]")
         assert dispatch.deliveries.count() == 0  # a test is not a delivery
 
+        # "Send" first asks, saying how many confirmed readers of this rhythm it reaches.
+        make_subscriber("weekly@example.ma", rhythm="weekly")
+        make_subscriber("pending@example.ma", status=Subscriber.Status.PENDING)
+        confirmation = editor_client.get(f"{DISPATCHES}{dispatch.pk}/send/").content.decode()
+        assert "3 مشتركين" in confirmation and "نعم، أرسلها الآن" in confirmation
+        assert dispatch.deliveries.count() == 0 and not mail.outbox[1:]  # asking sends nothing
+
         with committed():
             editor_client.post(f"{DISPATCHES}{dispatch.pk}/send/")
         listing = editor_client.get(DISPATCHES).content.decode()
@@ -94,6 +101,8 @@ class TestDispatchAdmin:
         run_tasks()
         listing = editor_client.get(DISPATCHES).content.decode()
         assert "3 أُرسلت · 0 فشلت · 0 في الانتظار" in listing
+        change = editor_client.get(f"{DISPATCHES}{dispatch.pk}/change/").content.decode()
+        assert "3 أُرسلت · 0 فشلت · 0 في الانتظار" in change  # progress stays on the dispatch page
         assert sorted(m.to[0] for m in mail.outbox[1:]) == sorted(r.email for r in readers)
 
         # Pressing send again never sends the dispatch a second time.

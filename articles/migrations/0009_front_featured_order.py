@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_merge_0004_auditentry_0005_constraint_messages'),
+        ('articles', '0008_desk_flow_return_note_editing'),
     ]
 
     operations = [

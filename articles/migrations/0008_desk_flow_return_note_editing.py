@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_merge_0004_auditentry_0005_constraint_messages'),
+        ('articles', '0007_speed_listing_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,7 +26,7 @@ def editors_keep_the_pages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_front_featured_order'),
+        ('articles', '0009_front_featured_order'),
     ]
 
     operations = [
