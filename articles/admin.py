@@ -262,7 +262,7 @@ class ArticleAdmin(admin.ModelAdmin):
         js = ["js/desk.js"]
 
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "category", "tags", "opened_at"]}),
+        (None, {"fields": ["title", "slug", "lead", "category", "tags"]}),
         (_("صورة الغلاف"), {"fields": ["cover", "cover_caption", "cover_credit"]}),
         (
             _("النشر"),

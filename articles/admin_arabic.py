@@ -17,10 +17,13 @@ APP_NAMES = {
     "thumbnail": _("الصور المصغّرة"),
     "otp_static": _("رموز الاسترداد"),
     "otp_totp": _("تطبيقات المصادقة"),
+    "reversion": _("النسخ المحفوظة"),
 }
 MODEL_NAMES = {
     "thumbnail.kvstore": (_("سجل صورة مصغّرة"), _("سجل الصور المصغّرة")),
     "axes.accessattemptexpiration": (_("انتهاء حظر محاولة"), _("انتهاء حظر المحاولات")),
+    "reversion.revision": (_("حفظة"), _("الحفظات")),
+    "reversion.version": (_("نسخة محفوظة"), _("النسخ المحفوظة")),
 }
 # "اختر %s": the object of a verb takes the accusative (مقالا، قسما), which Django's
 # "Select %s to change" cannot write. Models not listed keep their name as it is.

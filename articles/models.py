@@ -481,7 +481,7 @@ class Page(models.Model):
         max_length=80,
         unique=True,
         allow_unicode=True,
-        help_text=_("روابط التذييل تشير إلى about وcontact وcharter وprivacy: لا تغيّرها."),
+        help_text=_("روابط التذييل تشير إلى معرّفات الصفحات الأربع الأساسية كما هي: لا تغيّرها."),
     )
     body = CKEditor5Field(_("النص"), config_name="default")
     updated_at = models.DateTimeField(_("آخر تحديث"), auto_now=True)

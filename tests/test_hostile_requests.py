@@ -114,6 +114,7 @@ def concrete_paths(article, comment, subscriber, category, tag, author) -> list[
     paths = [
         "/",
         "/robots.txt",
+        "/favicon.ico",
         "/healthz",
         "/sitemap.xml",
         "/sitemap-news.xml",

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='العنوان')),
-                ('slug', models.SlugField(allow_unicode=True, help_text='روابط التذييل تشير إلى about وcontact وcharter وprivacy: لا تغيّرها.', max_length=80, unique=True, verbose_name='المعرّف في الرابط')),
+                ('slug', models.SlugField(allow_unicode=True, help_text='روابط التذييل تشير إلى معرّفات الصفحات الأربع الأساسية كما هي: لا تغيّرها.', max_length=80, unique=True, verbose_name='المعرّف في الرابط')),
                 ('body', django_ckeditor_5.fields.CKEditor5Field(verbose_name='النص')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='آخر تحديث')),
             ],

@@ -78,11 +78,12 @@ def typed_content() -> list[str]:
     """Texts the newsroom typed in: account names, slugs, and what the sign-in log recorded."""
     from axes.models import AccessLog
 
-    from articles.models import Article, Category
+    from articles.models import Article, Category, Page
 
     typed = set(get_user_model().objects.values_list("username", flat=True))
     typed |= set(Category.objects.values_list("slug", flat=True))
     typed |= set(Article.objects.values_list("slug", flat=True))
+    typed |= set(Page.objects.values_list("slug", flat=True))
     typed |= {str(entry) for entry in AccessLog.objects.all()}  # "Access Log for admin @ …", axes's own words
     # Longest first: "sahafi-2" goes before "sahafi" would leave "-2".
     return sorted(typed, key=len, reverse=True)

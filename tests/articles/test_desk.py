@@ -41,6 +41,10 @@ def change_form(article, **overrides):
         "sections-INITIAL_FORMS": str(len(sections)),
         "sections-MIN_NUM_FORMS": "1",
         "sections-MAX_NUM_FORMS": "1000",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     for i, section in enumerate(sections):
         data |= {

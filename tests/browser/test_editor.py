@@ -37,4 +37,4 @@ def test_the_editor_publishes_an_article_in_review_from_its_form_without_a_date(
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED and article.is_public
     reader.goto("/")
-    assert reader.locator("section.latest article.card", has_text=TITLE).count() == 1
+    assert reader.locator("main article.card", has_text=TITLE).count() == 1

@@ -118,22 +118,22 @@ def test_an_article_written_in_the_editor_reaches_the_readers(journalist, editor
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     with translation.override("ar-ma"):
-        expected_date = date_format(timezone.localtime(article.published_at), "DATE_FORMAT")
+        expected_date = date_format(timezone.localtime(article.published_at), "j F Y")  # in every card's date
     moroccan, foreign = month_names_in(expected_date)
     assert moroccan and not foreign, expected_date
 
     reader.goto("/")
-    card = reader.locator("section.latest article.card", has_text=TITLE)
-    assert card.locator("time").inner_text() == expected_date
+    card = reader.locator("main article.card", has_text=TITLE)
+    assert expected_date in card.locator("time").inner_text()
 
     reader.goto("/watani/")
     card = reader.locator("article.card", has_text=TITLE)
-    assert card.locator("time").inner_text() == expected_date
+    assert expected_date in card.locator("time").inner_text()
     card.get_by_role("link", name=TITLE).click()
 
     reader.wait_for_url(re.compile(rf"/article/{article.pk}/"))
     assert reader.locator("h1").inner_text() == TITLE
-    assert reader.locator(".article-meta time").first.inner_text() == expected_date
+    assert expected_date in reader.locator(".article-meta time").first.inner_text()
     assert "يوسف العلمي" in reader.locator(".article-authors").inner_text()
     body = reader.locator(".article-body")
     assert INTRO in body.inner_text()

@@ -1,3 +1,4 @@
+# In comments, not articles: it seeds comments too, and articles imports nothing of the apps built on it.
 """The benchmark's archive (make bench): the demo content plus N published articles.
 
 Idempotent: it counts the articles it made before (their slug starts with "bench-") and
