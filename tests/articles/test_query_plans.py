@@ -17,14 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import models, views
+from articles import frontpage, models
 from articles.models import Article
 from tests.helpers import make_article, make_category
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 ARCHIVE = 20_000
 # The windows the pages rank by design (related: RELATED_WINDOW newest, the home's
-# category blocks: HOME_BLOCK_WINDOW newest) are narrowed here to what they are at
+# category blocks: articles.frontpage.BLOCK_WINDOW newest) are narrowed here to what they are at
 # 50,000 articles, a small share of the table, so the planner weighs them as it will then.
 WINDOW = 60
 # A query returns at most a window, or the bounded listing count's 50 pages of ids.
@@ -34,7 +34,7 @@ MAX_ROWS = 50 * 12 + 1
 @pytest.fixture(autouse=True)
 def _narrow_windows(monkeypatch):
     monkeypatch.setattr(models, "RELATED_WINDOW", WINDOW)
-    monkeypatch.setattr(views, "HOME_BLOCK_WINDOW", WINDOW)
+    monkeypatch.setattr(frontpage, "BLOCK_WINDOW", WINDOW)
 
 
 @pytest.fixture
