@@ -1,13 +1,17 @@
 """Real server and worker processes for the operations tests: free ports, bounded waits,
 and everything stopped in the end, whatever happened."""
 
+import gzip
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -181,3 +185,46 @@ class PostgresDatabases:
             for name in self.names:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.names.clear()
+
+
+class Visitor:
+    """A browser for a site of the test's own: cookies kept, no redirects followed, the
+    page's own address as Referer and Origin; (status, headers, text) of each request."""
+
+    def __init__(self, *, user_agent: str | None = None):
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.user_agent = user_agent
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def get(self, url, *, data=None, headers=None):
+        """GET `url`, or POST `data` to it."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        parts = urllib.parse.urlsplit(url)
+        sent = {"Referer": url, "Origin": f"{parts.scheme}://{parts.netloc}"}
+        if self.user_agent:
+            sent["User-Agent"] = self.user_agent
+        request = urllib.request.Request(url, data=body, headers={**sent, **(headers or {})})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                status, received, raw = response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            status, received, raw = error.code, error.headers, error.read()
+        if received.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+        return status, received, raw.decode()
+
+    def request(self, url, data=None):
+        """(status, text) of a GET, or of a POST of `data`."""
+        status, _headers, text = self.get(url, data=data)
+        return status, text
+
+    def form_values(self, html, form_id):
+        form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', html, re.S).group(0)
+        return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+
+    def csrf(self, html):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)

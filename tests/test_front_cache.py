@@ -6,15 +6,9 @@ local-memory cache per gunicorn worker could not see the purges of another proce
 Varnish is the cache.
 """
 
-import gzip
-import http.cookiejar
-import re
-import urllib.parse
-import urllib.request
-
 import pytest
 
-from tests.processes import Processes, free_port, manage, site_env, wait_until
+from tests.processes import Processes, Visitor, free_port, manage, site_env, wait_until
 from tests.varnish import start_varnish
 
 pytestmark = pytest.mark.django_db
@@ -49,37 +43,6 @@ comment_approve(comment=comment, moderator=get_user_model().objects.get(username
 """
 
 
-class Browser:
-    """Cookies kept, no redirects followed; (status, headers, text) of each request."""
-
-    def __init__(self):
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):
-                return None
-
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
-
-    def get(self, url, *, data=None, headers=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(
-            url,
-            data=body,
-            headers={"Referer": url, "Origin": url.split("/", 3)[0] + "//" + url.split("/")[2], **(headers or {})},
-        )
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                status, headers, raw = response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            status, headers, raw = error.code, error.headers, error.read()
-        if headers.get("Content-Encoding") == "gzip":
-            raw = gzip.decompress(raw)
-        return status, headers, raw.decode()
-
-    def csrf(self, html):
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
 def test_readers_are_served_by_varnish_and_see_each_change_within_two_seconds(tmp_path):
     processes = Processes(tmp_path)
     try:
@@ -94,7 +57,7 @@ def test_readers_are_served_by_varnish_and_see_each_change_within_two_seconds(tm
         processes.start_server("gunicorn", app_port, env=env)
         processes.start_worker("worker", env=env)
         start_varnish(processes, backend_port=app_port, port=front_port)
-        reader = Browser()
+        reader = Visitor()
 
         # The second anonymous GET of the home and of an article comes from the cache.
         for url in (f"{front}/", f"{front}{path}"):
@@ -123,7 +86,7 @@ def test_readers_are_served_by_varnish_and_see_each_change_within_two_seconds(tm
             assert status == 404 and draft_title not in text
 
         # An editor signed in passes the cache, and the preview is never stored.
-        editor = Browser()
+        editor = Visitor()
         login = editor.get(f"{front}/admin/login/")[2]
         status, _, _ = editor.get(
             f"{front}/admin/login/?next=/admin/",

@@ -8,7 +8,6 @@ new article is on both servers' pages at once, with no stale copy held by either
 """
 
 import asyncio
-import http.cookiejar
 import re
 import urllib.parse
 import urllib.request
@@ -20,7 +19,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
-from tests.processes import PostgresDatabases, Processes, free_port, manage, site_env, wait_until
+from tests.processes import PostgresDatabases, Processes, Visitor, free_port, manage, site_env, wait_until
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
@@ -52,34 +51,6 @@ article = Article.objects.create(title="خبر عاجل يراه قراء الخ
 Section.objects.create(article=article, position=0, heading="", body="<p>نص الخبر.</p>")
 article_publish(article=article, user=editor)
 """
-
-
-class Reader:
-    """A browser: cookies (shared by both servers, as on one site), no redirects followed."""
-
-    def __init__(self):
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):
-                return None
-
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
-
-    def request(self, url, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(url, data=body, headers={"User-Agent": BROWSER, "Referer": url})
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def form_values(self, html, form_id):
-        form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', html, re.S).group(0)
-        return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
-
-    def csrf(self, html):
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
 def redis_for_this_test() -> str:
@@ -145,7 +116,7 @@ def test_two_servers_and_two_workers_share_one_database_and_one_cache(tmp_path):
                 "DJANGO_EMAIL_PORT": str(mail_server.controller.port),
             }
             processes.start_worker(f"worker-{n}", env={**env, **smtp})
-        reader = Reader()
+        reader = Visitor(user_agent=BROWSER)
 
         # Views counted on either server land in the same counters, folded by cron's command.
         for server in (a, a, a, b, b):
@@ -178,7 +149,7 @@ def test_two_servers_and_two_workers_share_one_database_and_one_cache(tmp_path):
 
         # An editor approves the first comment through server A; readers of server B see it.
         assert posted[0] not in reader.request(f"{b}{article_path}")[1]
-        editor = Reader()
+        editor = Visitor(user_agent=BROWSER)
         login = editor.request(f"{a}/admin/login/")[1]
         status, _ = editor.request(
             f"{a}/admin/login/?next=/admin/",
