@@ -1,10 +1,12 @@
-# In comments, not articles: it seeds comments too, and articles imports nothing of the apps built on it.
 """The benchmark's archive (make bench): the demo content plus N published articles.
 
 Idempotent: it counts the articles it made before (their slug starts with "bench-") and
 adds only the missing ones, in batches. Titles, leads and paragraphs come from the demo
 articles, numbered; every article has a category, three tags out of a few hundred, an
 author and one of a few shared cover files. The seed article gets 20 approved comments.
+
+In comments, not articles: it seeds comments too, and articles imports nothing of the
+apps built on it.
 """
 
 import random
