@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from newsletter.emails import DigestMail, confirmation_message
+from newsletter.emails import DigestMail, DigestWire, confirmation_message
 from newsletter.models import Delivery, Dispatch, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,9 @@ def _send_claimed(batch: list[Delivery], claim: str, mail: DigestMail, report: R
     heartbeat = timezone.now()
     try:
         with get_connection() as connection:
+            # Over SMTP the message is encoded once per batch (a fresh Date each time);
+            # other backends (the console, files, tests' outbox) take message objects.
+            wire = mail.wire() if isinstance(connection, SMTPBackend) else None
             for delivery in batch:
                 if timezone.now() - heartbeat > timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT / 3):
                     # A slow server must not make a live batch look abandoned to other workers.
@@ -146,7 +150,7 @@ def _send_claimed(batch: list[Delivery], claim: str, mail: DigestMail, report: R
                     done += 1
                     continue
                 try:
-                    accepted = connection.send_messages([mail.message_for(subscriber, connection=connection)])
+                    accepted = _send_one(connection, wire, mail, subscriber)
                 except MESSAGE_ERRORS as error:
                     _record_failure(mine, delivery, _error_name(error), report)
                     done += 1
@@ -170,6 +174,15 @@ def _send_claimed(batch: list[Delivery], claim: str, mail: DigestMail, report: R
         # Anything else is a crash: what was not confirmed sent goes back to waiting.
         _release(mine, batch[done:], delay=False)
         raise
+
+
+def _send_one(connection, wire: DigestWire | None, mail: DigestMail, subscriber: Subscriber) -> int:
+    data = wire.bytes_for(subscriber) if wire else None
+    if data is None:
+        return connection.send_messages([mail.message_for(subscriber, connection=connection)])
+    # What Django's SMTP backend does with a message, minus encoding it again.
+    connection.connection.sendmail(wire.sender, [subscriber.email], data)
+    return 1
 
 
 def _record_failure(mine, delivery: Delivery, error: str, report: RunReport) -> None:
