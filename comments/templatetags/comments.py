@@ -1,5 +1,10 @@
-from django import template
+import secrets
 
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from articles.fragments import fragment
 from comments.html import comment_html
 from comments.models import Comment
 
@@ -19,3 +24,47 @@ def pending_comments_notice(context):
     if not user.has_perm("comments.change_comment"):
         return {"show": False}
     return {"show": True, "count": Comment.objects.pending().count()}
+
+
+@register.simple_tag
+def comment_entry(comment, *, replies_open=False):
+    """One published comment (templates/comments/comment.html), drawn once per process for what it shows."""
+    replies_open = bool(replies_open)
+    return fragment(
+        "comments/comment.html",
+        (comment.pk, comment.name, comment.body, comment.created_at, replies_open),
+        {"comment": comment, "comment_form": replies_open},
+    )
+
+
+# Stands for the form's "started" value in the kept HTML: unguessable, so no text a reader
+# typed (a name being replied to) can contain it.
+_STARTED_MARK = secrets.token_hex(16)
+
+
+@register.simple_tag
+def comment_form(form, *, article, reply_to=None):
+    """The comment form (templates/comments/form.html); an empty one is drawn once per process.
+
+    An empty form differs between readers only by its signed "started" value, which is
+    put into the kept HTML for each page. A form sent back with errors carries what the
+    reader typed, and is drawn every time.
+    """
+    context = {"form": form, "article": article, "reply_to": reply_to}
+    if form.is_bound:
+        return render_to_string("comments/form.html", context)
+    started = form.initial.get("started", "")
+    key = (
+        article.pk,
+        article.slug,
+        reply_to.pk if reply_to else None,
+        reply_to.name if reply_to else None,
+        form.initial.get("parent"),
+        form.fields["body"].widget.attrs.get("maxlength"),
+    )
+    form.initial = {**form.initial, "started": _STARTED_MARK}
+    try:
+        html = fragment("comments/form.html", key, context)
+    finally:
+        form.initial = {**form.initial, "started": started}
+    return mark_safe(html.replace(_STARTED_MARK, started))  # noqa: S308 - a signed value of [A-Za-z0-9:_-]
