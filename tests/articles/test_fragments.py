@@ -95,3 +95,11 @@ def test_each_reader_gets_a_form_of_their_own_and_a_form_with_errors_keeps_what_
     html = response.content.decode()
     assert response.status_code in {200, 400}
     assert "رأيي في الخبر" in html and 'value="سعاد"' in html
+
+
+def test_the_signup_box_remembers_the_page_it_is_on(client):
+    first, second = make_category(slug="watani"), make_category(slug="dawli")
+    make_article(category=first), make_article(category=second)
+    for category in (first, second, first):
+        html = body(client, category.get_absolute_url())
+        assert f'name="source" value="{category.get_absolute_url()}"' in html
