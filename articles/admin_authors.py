@@ -69,7 +69,7 @@ class BylineInline(admin.TabularInline):
     extra = 0
     fields = ["author", "position"]
     autocomplete_fields = ["author"]
-    verbose_name = _("اسم في التوقيع")
+    verbose_name = _("كاتب")
     verbose_name_plural = _("التوقيع (بالترتيب الذي يقرؤه القراء؛ يوقَّع المقال باسم صاحبه إن تُرك فارغا)")
 
     def has_view_permission(self, request, obj=None):
