@@ -304,3 +304,12 @@ def test_the_migration_gives_each_signing_account_a_profile_and_copies_the_bylin
     assert reader.get("/author/desk.rabat/").status_code == 200  # the old address of the author page
     page = html(reader.get(Article.objects.get(pk=joint.pk).get_absolute_url()))
     assert page.index(">desk.rabat</a>") < page.index(">يوسف العلمي</a>")  # readers see what they saw before
+
+
+def test_a_journalist_whose_login_an_agency_took_signs_under_a_numbered_slug(client):
+    make_author("و.م.ع", slug="map")
+    user = make_user("map", first_name="مريم", last_name="الإدريسي")
+    article = make_article("خبر مريم", authors=[user])
+    (profile,) = article.byline_authors
+    assert (profile.slug, profile.name, profile.user) == ("map-2", "مريم الإدريسي", user)
+    assert '<h1 class="page-title">مريم الإدريسي</h1>' in html(client.get("/author/map-2/"))
