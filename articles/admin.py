@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from sorl.thumbnail import get_thumbnail
 
 from articles import revisions
-from articles.admin_authors import BylineInline
+from articles.admin_authors import BylineInline, list_thumbnail
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
 from articles.models import Article, AuditEntry, Byline, Category, Correction, Page, Section
@@ -340,10 +339,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("الغلاف"))
     def cover_thumbnail(self, obj):
-        if not obj.cover:
-            return "—"
-        thumbnail = get_thumbnail(obj.cover, "96x54", crop="center", quality=80)
-        return format_html('<img src="{}" width="96" height="54" alt="" class="desk-thumb">', thumbnail.url)
+        return list_thumbnail(obj.cover, width=96, height=54)
 
     @admin.display(description=_("موعد النشر"), ordering="published_at")
     def publication_time(self, obj):

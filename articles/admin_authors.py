@@ -12,6 +12,14 @@ from articles.pagecache import author_page_keys, pages_invalidate
 from articles.services import article_may_publish
 
 
+def list_thumbnail(image, *, width: int, height: int):
+    """A picture's small copy for a row of an admin list, or a dash."""
+    if not image:
+        return "—"
+    thumbnail = get_thumbnail(image, f"{width}x{height}", crop="center", quality=80)
+    return format_html('<img src="{}" width="{}" height="{}" alt="" class="desk-thumb">', thumbnail.url, width, height)
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
     """Profiles of journalists, agencies and guest writers; only editors hold the permissions."""
@@ -30,10 +38,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("الصورة"))
     def photo_thumbnail(self, obj):
-        if not obj.photo:
-            return "—"
-        thumbnail = get_thumbnail(obj.photo, "48x48", crop="center", quality=80)
-        return format_html('<img src="{}" width="48" height="48" alt="" class="desk-thumb">', thumbnail.url)
+        return list_thumbnail(obj.photo, width=48, height=48)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
