@@ -3,7 +3,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,15 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from sorl.thumbnail import get_thumbnail
 
 from articles import revisions
+from articles.admin_authors import BylineInline, list_thumbnail
 from articles.audit import Action, audit_record, audit_record_many
 from articles.bylines import authors_line
-from articles.models import Article, AuditEntry, Category, Correction, Page, Section
+from articles.models import Article, AuditEntry, Byline, Category, Correction, Page, Section
 from articles.pagecache import pages_invalidate
 from articles.pages import article_page_context
 from articles.services import (
+    article_bylines_fill,
     article_editing_open,
     article_feature,
     article_may_publish,
@@ -231,7 +232,7 @@ class SectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [SectionInline, CorrectionInline]
+    inlines = [SectionInline, BylineInline, CorrectionInline]
     list_display = [
         "cover_thumbnail",
         "title",
@@ -320,7 +321,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().get_view_on_site_url(obj)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("authors")
+        queryset = (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("byline_set", queryset=Byline.objects.select_related("author")))
+        )
         if article_may_publish(request.user):
             return queryset
         # A scoop stays with its author until it is published: other journalists never see
@@ -328,16 +333,13 @@ class ArticleAdmin(admin.ModelAdmin):
         mine = Article.objects.filter(authors=request.user).values("pk")
         return queryset.filter(Q(status=Article.Status.PUBLISHED) | Q(pk__in=mine))
 
-    @admin.display(description=_("الكتّاب"))
+    @admin.display(description=_("التوقيع"))
     def author_names(self, obj):
-        return authors_line(obj.authors.all())
+        return authors_line(obj.byline_authors)
 
     @admin.display(description=_("الغلاف"))
     def cover_thumbnail(self, obj):
-        if not obj.cover:
-            return "—"
-        thumbnail = get_thumbnail(obj.cover, "96x54", crop="center", quality=80)
-        return format_html('<img src="{}" width="96" height="54" alt="" class="desk-thumb">', thumbnail.url)
+        return list_thumbnail(obj.cover, width=96, height=54)
 
     @admin.display(description=_("موعد النشر"), ordering="published_at")
     def publication_time(self, obj):
@@ -412,10 +414,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         formset.save()
-        if formset.model is not Section:
+        if formset.model not in (Section, Byline):
             return
-        # Sections follow the "الترتيب" numbers the journalist gave; ties (new sections
-        # left at 0) keep their place in the form. Positions are then renumbered 0..n.
+        # Sections and bylines follow the "الترتيب" numbers given; ties (new rows left at
+        # 0) keep their place in the form. Positions are then renumbered 0..n.
         deleted = set(formset.deleted_forms)
         live = [f for f in formset.forms if f.instance.pk and f not in deleted]
         if "position" in formset.form.base_fields:
@@ -438,10 +440,17 @@ class ArticleAdmin(admin.ModelAdmin):
             )
             return
 
+        signed_before = set(article.bylines.values_list("pk", flat=True)) if change else set()
+
         def save_sections_tags_and_authors():
             super(ArticleAdmin, self).save_related(request, form, formsets, change)
             if not article.authors.exists():
                 article.authors.add(request.user)
+            article_bylines_fill(article=article)
+            # A name taken off the byline: its author page no longer lists the article.
+            dropped = signed_before - set(article.bylines.values_list("pk", flat=True))
+            if dropped and article.status == Article.Status.PUBLISHED:
+                transaction.on_commit(lambda: pages_invalidate(keys={f"author-{pk}" for pk in dropped}))
 
         article_save(
             article=article,

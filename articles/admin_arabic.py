@@ -30,6 +30,7 @@ MODEL_NAMES = {
 ACCUSATIVE = {
     "articles.article": _("مقالا"),
     "articles.category": _("قسما"),
+    "articles.author": _("كاتبا"),
     "articles.auditentry": _("قيدا من سجل العمليات"),
     "comments.comment": _("تعليقا"),
     "newsletter.subscriber": _("مشتركا"),

@@ -86,7 +86,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return authors_line(item.authors.all()) or None
+        return authors_line(item.byline_authors) or None
 
     def item_categories(self, item):
         return [item.category.name, *(tag.name for tag in item.tags.all())]

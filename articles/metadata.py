@@ -4,10 +4,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 
-from articles.bylines import author_name
 from articles.renditions import rendition
 
 PUBLISHER_LOGO = "img/logo.png"
@@ -61,10 +59,31 @@ def json_ld_images(article, request) -> list[str]:
 
 def author_urls(article, request) -> list[str]:
     """Absolute addresses of the author pages of `article`, in byline order."""
-    return [
-        request.build_absolute_uri(reverse("articles:author", args=[author.get_username()]))
-        for author in article.authors.all()
-    ]
+    return [request.build_absolute_uri(author.get_absolute_url()) for author in article.byline_authors]
+
+
+def _author_entity(author, request) -> dict:
+    # An agency is an organisation to search engines; a journalist or a guest, a person.
+    return {
+        "@type": "Organization" if author.is_organization else "Person",
+        "name": author.name,
+        "url": request.build_absolute_uri(author.get_absolute_url()),
+    }
+
+
+def author_json_ld(author, request) -> dict:
+    """The schema.org ProfilePage of an author page: the Person or Organization it is about."""
+    entity = _author_entity(author, request)
+    if author.bio:
+        entity["description"] = author.bio
+    if author.photo:
+        try:
+            entity["image"] = request.build_absolute_uri(rendition(author.photo, width=400, height=400).url)
+        except OSError:  # a photo file gone from storage
+            pass
+    if author.links:
+        entity["sameAs"] = [url for _label, url in author.links]
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": entity}
 
 
 def local_iso(moment) -> str:
@@ -75,10 +94,7 @@ def local_iso(moment) -> str:
 def article_json_ld(article, request) -> dict:
     """The schema.org NewsArticle of `article`, as a dict ready for JSON."""
     url = request.build_absolute_uri(article.get_absolute_url())
-    authors = [
-        {"@type": "Person", "name": author_name(author), "url": author_url}
-        for author, author_url in zip(article.authors.all(), author_urls(article, request), strict=True)
-    ]
+    authors = [_author_entity(author, request) for author in article.byline_authors]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -3,7 +3,21 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +28,13 @@ from taggit.managers import TaggableManager
 
 from articles.html import clean_html
 from articles.images import ReencodedImageField
-from articles.validators import validate_image_file
+from articles.validators import (
+    validate_author_slug,
+    validate_facebook_url,
+    validate_https_url,
+    validate_image_file,
+    validate_x_url,
+)
 
 
 class Category(models.Model):
@@ -44,6 +64,89 @@ RELATED_WINDOW = 1000  # "see also" ranks the hand-picked and this many newest a
 BREAKING_DEFAULT = timedelta(hours=6)
 
 
+class AuthorQuerySet(models.QuerySet):
+    def public(self):
+        """Profiles that sign at least one public article: only those have an author page."""
+        return self.filter(Exists(Article.objects.published().filter(bylines=OuterRef("pk"))))
+
+
+class Author(models.Model):
+    """A name readers see in a byline: a journalist of the newsroom, an agency or a guest writer.
+
+    Independent of login accounts (an agency has none); a staff profile may point to its
+    account, which is how an article saved without a byline is signed by who wrote it.
+    """
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("صحفي")
+        AGENCY = "agency", _("وكالة")
+        GUEST = "guest", _("كاتب ضيف")
+
+    name = models.CharField(_("الاسم"), max_length=120, help_text=_("كما يظهر للقراء في التوقيع، مثل «و.م.ع»."))
+    slug = models.CharField(
+        _("المعرّف في الرابط"),
+        max_length=150,
+        unique=True,
+        blank=True,
+        validators=[validate_author_slug],
+        help_text=_(
+            "عنوان صفحة الكاتب: /author/<المعرّف>/. يُملأ من الاسم إذا تُرك فارغا؛ "
+            "لصحفيي الموقع هو اسم الدخول، فلا تغيّره كي تبقى الروابط القديمة صالحة."
+        ),
+    )
+    kind = models.CharField(_("النوع"), max_length=10, choices=Kind.choices, default=Kind.STAFF)
+    bio = models.TextField(_("نبذة قصيرة"), max_length=500, blank=True, help_text=_("نص عادي، بضعة أسطر."))
+    photo = ReencodedImageField(_("الصورة"), upload_to="authors/%Y/%m/", blank=True, validators=[validate_image_file])
+    website = models.URLField(_("الموقع الإلكتروني"), blank=True, validators=[validate_https_url])
+    x_url = models.URLField(_("حساب إكس"), blank=True, validators=[validate_x_url])
+    facebook_url = models.URLField(_("صفحة فيسبوك"), blank=True, validators=[validate_facebook_url])
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("حساب الدخول"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text=_("لصحفيي الموقع فقط: مقال يحفظه صاحب هذا الحساب دون توقيع يوقَّع بهذا الاسم."),
+    )
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("كاتب")
+        verbose_name_plural = _("الكتّاب")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = slugify(self.name, allow_unicode=True)[:140] or "author"
+            self.slug, n = base, 2
+            while Author.objects.filter(slug=self.slug).exclude(pk=self.pk).exists():
+                self.slug, n = f"{base}-{n}", n + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def is_organization(self) -> bool:
+        return self.kind == self.Kind.AGENCY
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """The profile's addresses elsewhere, as (label, url), in a fixed order."""
+        labelled = [(_("الموقع الإلكتروني"), self.website), (_("إكس"), self.x_url), (_("فيسبوك"), self.facebook_url)]
+        return [(label, url) for label, url in labelled if url]
+
+
+def _bylines():
+    # The byline in its order, each with its profile: one query for a whole page of articles.
+    return Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
+
+
 class ArticleQuerySet(models.QuerySet):
     # The one visibility rule is published(); the other methods only shape a read, so a
     # call site says both: Article.objects.published().for_listing().
@@ -63,7 +166,7 @@ class ArticleQuerySet(models.QuerySet):
         """Cards on the home, category, tag, author and archive pages, newest first."""
         return (
             self.select_related("category")
-            .prefetch_related("authors")
+            .prefetch_related(_bylines())
             .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
@@ -80,19 +183,19 @@ class ArticleQuerySet(models.QuerySet):
         """The article page: everything it shows but the related block."""
         return (
             self.select_related("category")
-            .prefetch_related("authors", "sections", "tags", "corrections")
+            .prefetch_related(_bylines(), "sections", "tags", "corrections")
             .defer(*SEARCH_FIELDS)
         )
 
     def for_search(self):
         """Search results: cards plus the sections their snippets are cut from."""
-        return self.select_related("category").prefetch_related("authors", "sections").defer(*SEARCH_FIELDS)
+        return self.select_related("category").prefetch_related(_bylines(), "sections").defer(*SEARCH_FIELDS)
 
     def for_feed(self):
-        """RSS items: newest first, with authors and tags for the item fields."""
+        """RSS items: newest first, with bylines and tags for the item fields."""
         return (
             self.select_related("category")
-            .prefetch_related("authors", "tags", "corrections")
+            .prefetch_related(_bylines(), "tags", "corrections")
             .defer(*SEARCH_FIELDS)
             .order_by("-published_at", "-id")
         )
@@ -215,8 +318,17 @@ class Article(models.Model):
         blank=True,
         help_text=_("افصل بين الوسوم بفاصلة «،» أو «,»."),
     )
+    # Who the article belongs to on the desk (who may edit it, "أعيد إليّ"); readers see
+    # the bylines instead, which may name agencies and guests without an account.
     authors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("الكتّاب"), related_name="articles", blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("أصحاب المقال في المكتب"),
+        related_name="articles",
+        blank=True,
+        help_text=_("من يحرر المقال من الصحفيين؛ لا يظهر للقراء، فهم يقرؤون التوقيع."),
+    )
+    bylines = models.ManyToManyField(
+        Author, verbose_name=_("التوقيع"), through="Byline", related_name="articles", blank=True
     )
     status = models.CharField(_("الحالة"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
@@ -312,6 +424,13 @@ class Article(models.Model):
         )
 
     @property
+    def byline_authors(self) -> list[Author]:
+        """The profiles of the byline, in order (from the prefetch of the page's QuerySet method)."""
+        if "byline_set" in getattr(self, "_prefetched_objects_cache", {}):
+            return [byline.author for byline in self.byline_set.all()]
+        return [byline.author for byline in self.byline_set.select_related("author")]
+
+    @property
     def tag_links(self):
         """The article's taggit rows, which its saved versions follow (articles.revisions)."""
         from taggit.models import TaggedItem
@@ -379,6 +498,30 @@ class Section(models.Model):
         while anchor in taken:
             anchor, n = f"{base}-{n}", n + 1
         return anchor
+
+
+class Byline(models.Model):
+    """One name of an article's byline, at its place in the order readers see."""
+
+    article = models.ForeignKey(Article, verbose_name=_("المقال"), on_delete=models.CASCADE)
+    # A profile that signs articles is not deleted from under them.
+    author = models.ForeignKey(Author, verbose_name=_("الكاتب"), on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(_("الترتيب"), default=0)
+
+    class Meta:
+        verbose_name = _("توقيع")
+        verbose_name_plural = _("التوقيع (بالترتيب الذي يقرؤه القراء)")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"],
+                name="byline_author_once_per_article",
+                violation_error_message=_("هذا الكاتب في توقيع المقال من قبل."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.author)
 
 
 class ArticleEditing(models.Model):

@@ -1,8 +1,8 @@
 """Public pages: honest cache headers, and an application cache invalidated by what they show.
 
 A view marks its response public with the keys of what it shows (`article-<id>` for
-every article on the page, `home`, `category-<id>`, `tag-<id>`, `author-<id>`,
-`search`, `archive`, `feeds`, `sitemaps`, and `site` for the navigation on every page).
+every article on the page, `home`, `category-<id>`, `tag-<id>`, `author-<id>` (an author
+page), `byline-<id>` (an article page naming that profile), `search`, `archive`, `feeds`, `sitemaps`, and `site` for the navigation on every page).
 PageCacheMiddleware, early in MIDDLEWARE, then:
 
 - answers an anonymous GET from the `pages` cache before sessions, authentication and
@@ -150,8 +150,14 @@ def article_page_keys(article: Article) -> set[str]:
     if article.category_id:
         keys.add(f"category-{article.category_id}")
     keys |= {f"tag-{pk}" for pk in article.tags.values_list("pk", flat=True)}
-    keys |= {f"author-{pk}" for pk in article.authors.values_list("pk", flat=True)}
+    keys |= {f"author-{pk}" for pk in article.bylines.values_list("pk", flat=True)}
     return keys
+
+
+def author_page_keys(author_id: int) -> set[str]:
+    """The keys of every page showing a profile's name, slug or bio: its page, the article
+    pages that sign with it, and the lists that print bylines or link author pages."""
+    return {f"author-{author_id}", f"byline-{author_id}", "search", "feeds", "sitemaps"}
 
 
 def article_changed(*, article: Article, was_public: bool) -> None:

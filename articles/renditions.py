@@ -35,6 +35,8 @@ USES = {
     "card-big": Use((16, 9), (480, 800, 1200), "(max-width: 800px) 100vw, 680px"),
     # The article's 46rem column.
     "cover": Use((16, 9), (480, 800, 1200), "(max-width: 46rem) 100vw, 736px"),
+    # The author page's square photo beside the bio (.author-photo in site.css).
+    "portrait": Use((1, 1), (160, 320), "160px"),
 }
 FORMATS = {"WEBP": "image/webp", "JPEG": "image/jpeg"}
 

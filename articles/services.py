@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from articles import readership, tasks
 from articles.audit import Action, audit_record, publication_action, publication_detail
 from articles.html import html_to_text
-from articles.models import Article, ArticleEditing, Section
+from articles.models import Article, ArticleEditing, Author, Byline, Section
 from articles.search import build_search_texts, search_vector_expression, uses_full_text
 
 
@@ -199,6 +199,38 @@ def _local(moment: datetime) -> str:
 
 
 EDITING_STALE = timedelta(minutes=2)  # the form's heartbeat comes every 20 s
+
+
+def author_profile_ensure(*, user) -> Author:
+    """The byline profile of a newsroom account, made from its name on first use.
+
+    Its slug is the login name (the author page's old address), or that name with a
+    number when an agency or guest already took it.
+    """
+    try:
+        return user.author_profile
+    except Author.DoesNotExist:
+        pass
+    base = user.get_username()
+    slug, n = base, 2
+    while Author.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return Author.objects.create(
+        user=user, slug=slug, kind=Author.Kind.STAFF, name=user.get_full_name() or user.get_username()
+    )
+
+
+def article_bylines_fill(*, article: Article) -> None:
+    """Sign an article that has no byline with the profiles of its desk authors, in the order they were added."""
+    if Byline.objects.filter(article=article).exists():
+        return
+    owners = Article.authors.through.objects.filter(article=article).select_related("user").order_by("id")
+    Byline.objects.bulk_create(
+        [
+            Byline(article=article, author=author_profile_ensure(user=link.user), position=position)
+            for position, link in enumerate(owners)
+        ]
+    )
 
 
 def article_editing_open(*, article: Article, user) -> list[ArticleEditing]:

@@ -3,7 +3,6 @@ and the index and section views that never serve an empty one."""
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Q, Subquery
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Category
+from articles.models import Article, Author, Category
 
 NEWS_WINDOW = timedelta(days=2)
 
@@ -94,15 +93,13 @@ class TagSitemap(LatestLastmodSitemap):
 class AuthorSitemap(LatestLastmodSitemap):
     def items(self):
         return (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .annotate(last=Max("articles__published_at", filter=_published("articles")))
+            Author.objects.annotate(last=Max("articles__published_at", filter=_published("articles")))
             .filter(last__isnull=False)
-            .order_by("username")
+            .order_by("slug")
         )
 
     def location(self, item):
-        return reverse("articles:author", kwargs={"username": item.get_username()})
+        return item.get_absolute_url()
 
     def lastmod(self, item):
         return item.last

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponsePermanentRedirect
@@ -8,9 +7,9 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag, TaggedItem
 
-from articles.bylines import author_name
 from articles.frontpage import front_page, relative_forms
-from articles.models import Article, Category, Page
+from articles.metadata import author_json_ld
+from articles.models import Article, Author, Category, Page
 from articles.pagecache import PublicPageMixin
 from articles.pages import article_page_context
 
@@ -97,20 +96,27 @@ class TagView(ArticleListView):
 
 
 class AuthorView(ArticleListView):
+    """An author page: the profile (photo, bio, links) over the articles it signs."""
+
+    template_name = "articles/author.html"
+
     def page_keys_for(self, context):
         return {f"author-{self.author.pk}"}
 
     def get_queryset(self):
-        # Only people with a published article have a page: no list of login names.
-        self.author = get_object_or_404(
-            get_user_model().objects.filter(Exists(Article.objects.published().filter(authors=OuterRef("pk")))),
-            username=self.kwargs["username"],
-            is_active=True,
-        )
-        return Article.objects.published().for_listing().filter(authors=self.author)
+        # Only profiles that sign a published article have a page: no list of login names,
+        # no page announcing a writer whose first piece is still a draft.
+        self.author = get_object_or_404(Author.objects.public(), slug=self.kwargs["slug"])
+        return Article.objects.published().for_listing().filter(bylines=self.author)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=author_name(self.author), author=self.author, **kwargs)
+        return super().get_context_data(
+            heading=self.author.name,
+            description=self.author.bio,
+            author=self.author,
+            json_ld=author_json_ld(self.author, self.request),
+            **kwargs,
+        )
 
 
 class ArticleDetailView(PublicPageMixin, DetailView):
@@ -119,6 +125,10 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_queryset(self):
         return Article.objects.for_detail().published()
+
+    def page_keys_for(self, context):
+        # `byline-<id>`: a profile's edit renders again the article pages that name it.
+        return {f"byline-{author.pk}" for author in self.object.byline_authors}
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, Category, Section
-from articles.services import article_search_index_update
+from articles.models import Article, Author, Category, Section
+from articles.services import article_bylines_fill, article_search_index_update
 
 _counter = itertools.count(1)
 JOURNALIST_GROUP = "صحفي"
@@ -32,6 +32,7 @@ def make_article(
     sections=(("", "<p>نص المقدمة.</p>"),),
     tags=(),
     authors=(),
+    bylines=None,
     lead="مقدمة قصيرة للمقال.",
     **fields,
 ):
@@ -52,8 +53,18 @@ def make_article(
         article.tags.set(list(tags))
     if authors:
         article.authors.set(authors)
+    if bylines is None:
+        article_bylines_fill(article=article)  # as the desk signs an article saved without a byline
+    else:
+        for position, author in enumerate(bylines):
+            article.bylines.add(author, through_defaults={"position": position})
     article_search_index_update(article=article)
     return article
+
+
+def make_author(name="و.م.ع", *, slug=None, kind=Author.Kind.AGENCY, **fields):
+    """A byline profile; by default a news agency, which has no login."""
+    return Author.objects.create(name=name, slug=slug or f"author-{next(_counter)}", kind=kind, **fields)
 
 
 def make_user(username=None, *, group=None, is_staff=False, **fields):
@@ -108,6 +119,11 @@ def admin_article_form(category, **overrides):
         "sections-1-heading": "خطة عمل مشتركة",
         "sections-1-body": "<p>نص<script>alert(1)</script></p><ul><li>بند</li></ul>",
         # The corrections inline (editors, published articles only): none added.
+        # The byline inline: none added (a byline left empty is signed with the desk authors).
+        "byline_set-TOTAL_FORMS": "0",
+        "byline_set-INITIAL_FORMS": "0",
+        "byline_set-MIN_NUM_FORMS": "0",
+        "byline_set-MAX_NUM_FORMS": "1000",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",

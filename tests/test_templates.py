@@ -116,6 +116,7 @@ def minimal_context(rf, objects, name):
         "page_obj": paginator.get_page(2),
         "is_paginated": True,
         "heading": "عنوان",
+        "author": article.byline_authors[0],  # the author page's profile
         "query": "أمن",
         "searched": True,
         "date_list": [article.published_at],

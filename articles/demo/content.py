@@ -190,3 +190,26 @@ USERS = [
     ("muharrir", "سعاد", "بنعلي", "محرر", False),
     ("sahafi", "يوسف", "العلمي", "صحفي", False),
 ]
+
+# Byline profiles: the bios of the demo's journalists, and two news agencies with no login.
+STAFF_BIOS = {
+    "sahafi": "صحفي في القسم الوطني، يتابع قضايا الأمن والهجرة والتعاون بين المغرب وشركائه الأوروبيين.",
+    "muharrir": "محررة، تشرف على الصفحة الأولى والنشرة البريدية وتراجع مقالات غرفة التحرير قبل نشرها.",
+}
+AGENCIES = [
+    # name, slug, bio, website
+    (
+        "و.م.ع",
+        "map",
+        "وكالة المغرب العربي للأنباء، وكالة الأنباء الرسمية للمملكة المغربية، تأسست سنة 1959.",
+        "https://www.mapexpress.ma",
+    ),
+    (
+        "أ.ف.ب",
+        "afp",
+        "وكالة فرانس برس، وكالة أنباء عالمية مقرها باريس، تنشر أخبارها بعدة لغات منها العربية.",
+        "https://www.afp.com/ar",
+    ),
+]
+# A demo article signed by its journalist and an agency: title -> the agency's slug.
+CO_SIGNED = {"بروكسيل تستضيف اجتماعا أوروبيا حول أمن الحدود والهجرة": "afp"}

@@ -66,7 +66,7 @@ def test_empty_month_says_so(client):
     ("url", "expected"),
     [
         # nav categories, the year's months, the count, the page of cards (category join,
-        # comment count subquery), the authors prefetch.
+        # comment count subquery), the bylines prefetch (with their profiles).
         ("/archive/2024/", 5),
         # the same but the list of months: the month page links no days.
         ("/archive/2024/3/", 4),

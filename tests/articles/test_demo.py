@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, Category
+from articles.models import Article, Author, Byline, Category
 
 pytestmark = pytest.mark.django_db
 SEED_TITLE = "السيد عبد اللطيف حموشي يعزز التعاون الأمني بين المغرب وبلجيكا بزيارة عمل هامة"
@@ -51,14 +51,33 @@ def test_loading_twice_changes_nothing(demo):
         Article.objects.count(),
         Category.objects.count(),
         sorted(Article.objects.values_list("updated_at", flat=True)),
+        sorted(Author.objects.values_list("slug", "bio", "photo")),
+        Byline.objects.count(),
     )
     call_command("load_demo", stdout=open("/dev/null", "w"))
     after = (
         Article.objects.count(),
         Category.objects.count(),
         sorted(Article.objects.values_list("updated_at", flat=True)),
+        sorted(Author.objects.values_list("slug", "bio", "photo")),
+        Byline.objects.count(),
     )
     assert before == after
+
+
+def test_the_demo_has_journalists_and_agencies_and_an_article_they_sign_together(demo, client):
+    journalists = Author.objects.filter(kind=Author.Kind.STAFF).order_by("slug")
+    assert [(a.slug, a.user.username, bool(a.bio), bool(a.photo)) for a in journalists] == [
+        ("muharrir", "muharrir", True, True),
+        ("sahafi", "sahafi", True, True),
+    ]
+    agencies = Author.objects.filter(kind=Author.Kind.AGENCY).order_by("slug")
+    assert [(a.name, a.user, bool(a.bio)) for a in agencies] == [("أ.ف.ب", None, True), ("و.م.ع", None, True)]
+    joint = Article.objects.get(title="بروكسيل تستضيف اجتماعا أوروبيا حول أمن الحدود والهجرة")
+    assert [a.name for a in joint.byline_authors] == ["يوسف العلمي", "أ.ف.ب"]
+    page = client.get("/author/afp/").content.decode()
+    assert "وكالة فرانس برس" in page and joint.title in page
+    assert all(article.byline_authors for article in Article.objects.all())  # every demo article is signed
 
 
 def test_home_page_of_the_demo(demo, client):

@@ -24,6 +24,7 @@ def change_form(article, **overrides):
     """The article's change form as the browser posts it back, unchanged but for `overrides`."""
     article.refresh_from_db()
     sections = list(article.sections.all())
+    bylines = list(article.byline_set.all())
     data = {
         "title": article.title,
         "slug": article.slug,
@@ -45,7 +46,18 @@ def change_form(article, **overrides):
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",
         "corrections-MAX_NUM_FORMS": "1000",
+        "byline_set-TOTAL_FORMS": str(len(bylines)),
+        "byline_set-INITIAL_FORMS": str(len(bylines)),
+        "byline_set-MIN_NUM_FORMS": "0",
+        "byline_set-MAX_NUM_FORMS": "1000",
     }
+    for i, byline in enumerate(bylines):
+        data |= {
+            f"byline_set-{i}-id": str(byline.pk),
+            f"byline_set-{i}-article": str(article.pk),
+            f"byline_set-{i}-author": str(byline.author_id),
+            f"byline_set-{i}-position": str(byline.position),
+        }
     for i, section in enumerate(sections):
         data |= {
             f"sections-{i}-id": str(section.pk),

@@ -85,7 +85,7 @@ def test_category_feed_has_only_its_category(client):
 
 
 def test_feed_query_count_is_flat(client, django_assert_num_queries):
-    # articles with their categories (join), authors, tags, corrections (one prefetch each).
+    # articles with their categories (join), bylines with profiles, tags, corrections (one prefetch each).
     category = make_category()
     for _ in range(2):
         make_article(category=category, tags=["أ", "ب"], authors=[make_user()])

@@ -120,7 +120,7 @@ def test_relative_time_in_the_six_arabic_plural_forms(ago, expected):
 def test_home_query_count_is_flat_in_the_number_of_articles(client):
     # 7: navigation categories, breaking, featured, the newest, most read (computed anew
     # here: it is kept a minute), the category blocks (one window query) and the
-    # categories of the blocks. No authors: a home card names none.
+    # categories of the blocks. No bylines: a home card names none.
     author = make_user("writer")
     categories = [make_category(), make_category()]
 

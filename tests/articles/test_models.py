@@ -106,7 +106,8 @@ class TestRelated:
         one_tag = make_article(category=other, tags=["بلجيكا"], published_at=timezone.now() - timedelta(days=20))
         same_category = make_article(category=security, published_at=timezone.now() - timedelta(days=10))
         make_article(category=other, published_at=timezone.now() - timedelta(days=40))
-        recent = make_article(category=other)
+        # Dated explicitly: make_article's default is an hour per article made so far in the run.
+        recent = make_article(category=other, published_at=timezone.now() - timedelta(hours=1))
         article.see_also.add(picked)
 
         assert related_articles(article=article, count=5) == [picked, two_tags, one_tag, same_category, recent]

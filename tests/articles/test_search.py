@@ -276,7 +276,7 @@ class TestResults:
 
     def test_query_count_is_flat_in_the_number_of_results(self, client, settings):
         # nav categories, the ids of the newest matches, count, the page of results with
-        # categories (join), their authors (one prefetch) and their sections (one
+        # categories (join), their bylines with profiles (one prefetch) and their sections (one
         # prefetch) — none per result. PostgreSQL looks among the newest articles first
         # and, finding fewer than MAX_RANKED there, asks the GIN index in a savepoint
         # that sets its plan: 4 more (savepoint, SET, query, release).

@@ -136,9 +136,9 @@ class TestArticlePage:
 
     def test_query_count_does_not_grow_with_sections_tags_and_related(self, client):
         # Session-less anonymous reader, 12 queries on the first view whatever the size:
-        # 1 the article 2 its authors 3 sections 4 tags 5-7 «شاهد أيضا» (ranked on the
+        # 1 the article 2 its bylines with their profiles 3 sections 4 tags 5-7 «شاهد أيضا» (ranked on the
         # first view of this version of the article: the ids of the newest window, the
-        # hand-picked ids, the ranking; on later views one read by id) 8 their authors
+        # hand-picked ids, the ranking; on later views one read by id) 8 their bylines
         # 9 most read (once a minute: not on the next view) 10 approved comments (none, so
         # no replies query) 11 navigation categories 12 corrections — nothing per section, tag or card.
         category = make_category()
@@ -220,7 +220,7 @@ class TestListingPages:
     def test_query_count_is_flat_in_the_number_of_articles(self, client, settings, tmp_path, url_for, expected):
         # 5 on a category, tag or author page: the page's own object (category/tag/
         # author), the count (of at most LISTING_MAX_PAGES pages), navigation categories,
-        # the page of cards with their categories (join) and authors (one prefetch). 6 on the
+        # the page of cards with their categories (join) and bylines with their profiles (one prefetch). 6 on the
         # home: see tests/articles/test_frontpage.py, but most read was computed by the
         # warming view and is kept for the minute. Nothing per card, covers included:
         # the first view after a cover is uploaded makes its thumbnail and records it,

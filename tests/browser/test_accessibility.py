@@ -42,6 +42,16 @@ def test_article_page_with_its_comment_form_passes_the_audit(demo, new_page, axe
     assert_accessible(page, axe, rules=REQUIRED_RULES | {"image-alt", "label"})
 
 
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_author_pages_with_photo_bio_and_links_pass_the_audit(demo, new_page, axe, viewport):
+    page = new_page(viewport) if viewport else new_page()
+    # A journalist with a photo; an agency with its site and no picture.
+    for path, rules in [("/author/sahafi/", {"image-alt", "link-name"}), ("/author/afp/", {"link-name"})]:
+        page.goto(path)
+        assert page.locator(".author-bio").count() == 1, path
+        assert_accessible(page, axe, rules=REQUIRED_RULES | {"label"} | rules)
+
+
 def test_search_results_pass_the_audit(demo, page, axe):
     page.goto("/search/?q=الإرهاب")
     assert page.locator("main a", has_text=demo.title).count() >= 1

@@ -106,6 +106,7 @@ def test_no_page_scrolls_sideways_on_a_phone(demo, new_page, settings):
         "/amn/",
         f"/tag/{tag.slug}/",
         "/search/?q=التعاون الأمني",
+        "/author/sahafi/",
         "/newsletter/subscribe/",
         "/article/999999/none/",
     ]

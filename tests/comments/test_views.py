@@ -339,9 +339,9 @@ class TestPageQueries:
         self.add_threads(small, 2)
         self.add_threads(large, 200)
         # Expected on a first view, whatever the number of comments (measured with 2 and 200):
-        #   1 the article  2 its authors  3 sections  4 tags  5 corrections  6-8 related
+        #   1 the article  2 its bylines  3 sections  4 tags  5 corrections  6-8 related
         #   articles (ranked once per version: the newest window, the hand-picked, the
-        #   ranking)  9 their authors  10 most read  11 approved top-level comments
+        #   ranking)  9 their bylines  10 most read  11 approved top-level comments
         #   12 their approved replies (one Prefetch, whatever the number of threads)
         #   13 navigation categories
         assert self.count_queries(client, small) == 13

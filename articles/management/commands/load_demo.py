@@ -11,12 +11,22 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw
 
-from articles.demo.content import ARTICLES, CATEGORIES, DEMO_TOTP_KEY, DEMO_TOTP_USERS, SEED, USERS
+from articles.demo.content import (
+    AGENCIES,
+    ARTICLES,
+    CATEGORIES,
+    CO_SIGNED,
+    DEMO_TOTP_KEY,
+    DEMO_TOTP_USERS,
+    SEED,
+    STAFF_BIOS,
+    USERS,
+)
 from articles.demo.pages import PAGES
 from articles.demo.parse import parse_seed
 from articles.html import clean_html
-from articles.models import Article, Category, Page, Section
-from articles.services import article_search_index_update
+from articles.models import Article, Author, Category, Page, Section
+from articles.services import article_bylines_fill, article_search_index_update, author_profile_ensure
 
 CASABLANCA = zoneinfo.ZoneInfo("Africa/Casablanca")
 PALETTE = {
@@ -48,12 +58,26 @@ def cover_image(slug: str, seed: int) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"demo-{slug}-{seed}.jpg")
 
 
+def portrait_image(seed: int) -> ContentFile:
+    """A plain silhouette for a demo journalist's profile (no photo of a real person)."""
+    size = 480
+    background = [(214, 120, 60), (90, 170, 200)][seed % 2]
+    image = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([160, 90, 320, 250], fill=(250, 246, 240))
+    draw.ellipse([80, 270, 400, 560], fill=(250, 246, 240))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return ContentFile(buffer.getvalue(), name=f"portrait-{seed}.jpg")
+
+
 class Command(BaseCommand):
     help = "Loads the demo content (the seed article and its neighbours). Safe to run again."
 
     @transaction.atomic
     def handle(self, *args, **options):
         users = self._users()
+        agencies = self._profiles(users)
         categories = {}
         for position, (name, slug, description) in enumerate(CATEGORIES):
             categories[slug], _ = Category.objects.get_or_create(
@@ -91,6 +115,8 @@ class Command(BaseCommand):
             )
             created += is_new
             others.append(article)
+            if is_new and title in CO_SIGNED:
+                article.bylines.add(agencies[CO_SIGNED[title]], through_defaults={"position": 1})
         for slug, page_title, body in PAGES:
             Page.objects.get_or_create(slug=slug, defaults={"title": page_title, "body": body})
         if not seed_article.see_also.exists():
@@ -133,6 +159,21 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
+    def _profiles(self, users):
+        """The journalists' byline profiles with bios and photos, and the agencies (no login); the agencies by slug."""
+        for seed, (username, bio) in enumerate(STAFF_BIOS.items()):
+            profile = author_profile_ensure(user=users[username])
+            if not profile.bio:
+                profile.bio = bio
+                profile.photo.save(f"portrait-{seed}.jpg", portrait_image(seed), save=False)
+                profile.save()
+        agencies = {}
+        for name, slug, bio, website in AGENCIES:
+            agencies[slug], _ = Author.objects.get_or_create(
+                slug=slug, defaults={"name": name, "kind": Author.Kind.AGENCY, "bio": bio, "website": website}
+            )
+        return agencies
+
     def _article(self, *, title, category, lead, sections, tags, published, flags, author, caption, seed):
         existing = Article.objects.filter(title=title).first()
         if existing:
@@ -150,6 +191,7 @@ class Command(BaseCommand):
         article.cover.save(f"demo-{seed}.jpg", cover_image(category.slug, seed), save=False)
         article.save()
         article.authors.add(author)
+        article_bylines_fill(article=article)
         article.tags.set(tags)
         for position, (heading, body) in enumerate(sections):
             Section.objects.create(article=article, position=position, heading=heading, body=clean_html(body))

@@ -24,8 +24,9 @@ from taggit.models import Tag, TaggedItem
 from articles.demo.content import ARTICLES, SEED
 from articles.html import html_to_text
 from articles.management.commands.load_demo import cover_image
-from articles.models import Article, Category, Section
+from articles.models import Article, Byline, Category, Section
 from articles.search import SEARCH_CONFIG, build_search_texts, uses_full_text
+from articles.services import author_profile_ensure
 
 BATCH = 1000
 COVERS = 6
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         rng = random.Random(start)
         categories = list(Category.objects.all())
         author = get_user_model().objects.filter(username="sahafi").first()
+        profile = author_profile_ensure(user=author) if author else None
         covers = self._covers(categories)
         words = sorted({tag for *_, tags, _published, _flags in ARTICLES for tag in tags} | set(SEED["tags"]))
         tags = self._tags([f"{words[n % len(words)]} {n // len(words) + 1}" for n in range(TAG_COUNT)] + words)
@@ -112,6 +114,9 @@ class Command(BaseCommand):
                 if author:
                     Article.authors.through.objects.bulk_create(
                         [Article.authors.through(article=article, user=author) for article in made], batch_size=BATCH
+                    )
+                    Byline.objects.bulk_create(
+                        [Byline(article=article, author=profile) for article in made], batch_size=BATCH
                     )
                 if uses_full_text():
                     self._search_vectors(made, texts)
