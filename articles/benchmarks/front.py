@@ -40,6 +40,28 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pids: list[int]) -> dict[tuple[int, int], int]:
+    """utime + stime of each live process, keyed by (pid, start time): a reused pid is another key."""
+    ticks = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks[(pid, int(fields[19]))] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def cpu_seconds_between(before: dict, after: dict) -> float:
+    # Processes present at both ends (a backend that ended meanwhile is not counted).
+    return sum(after[key] - before[key] for key in after.keys() & before.keys()) / TICKS
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def free_port() -> int:
@@ -171,9 +193,6 @@ def measure(url: str, *, seconds: int, connections: int) -> tuple[float, int]:
 
 
 def main():
-    # Not at the top: site.py imports this module.
-    from articles.benchmarks.site import children, cpu_seconds_between, cpu_ticks
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
