@@ -19,6 +19,13 @@ Invalidation is per key: each key has a generation token in the cache, a stored 
 remembers the tokens of its keys, and `pages_invalidate(keys=...)` gives those keys new
 tokens, so exactly the pages that showed them are rendered again; nothing is flushed.
 A page rendered while any invalidation happened is not stored (it may hold old data).
+
+Each invalidation also changes one site-wide epoch token, and a stored page carries the
+epoch under which its tokens were last found current: a page whose stamp is the current
+epoch is current from one cache read (the page and the epoch together), which is what
+articles/pagecache_wsgi.py answers with before Django's handler runs. After any
+invalidation the stamps differ; the middleware then compares the page's tokens (a second
+read), and stamps it again when they still hold.
 """
 
 import hashlib
@@ -259,8 +266,57 @@ def _shareable(request, response) -> bool:
 
 
 def _entry_key(request) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
+    # What the views read the address from, as Django decoded it (no re-quoting, the
+    # costly part of get_full_path()); the path's length keeps a "?" inside it apart.
+    path, query = request.path, request.META.get("QUERY_STRING", "")
+    address = f"{request.scheme}\n{request.get_host()}\n{len(path)}:{path}\n{query}"
+    return "pagecache:page:" + hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _looked_up(request) -> bool:
+    """A request the page cache may answer: an anonymous GET or HEAD of a reader's page."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in {"GET", "HEAD"}
+        and not request.path_info.startswith(_NEVER)
+        and _anonymous(request)
+    )
+
+
+def _read(key: str) -> tuple[dict | None, str | None]:
+    """One cache read: the page stored under `key` while still in its time (else None), and the epoch."""
+    found = _pages().get_many([key, _EPOCH])
+    entry = found.get(key)
+    if entry is not None and entry["expires_at"] <= time.time():
+        entry = None  # checked here too: the cache server's clock may not be this process's
+    return entry, found.get(_EPOCH)
+
+
+def _stamped_current(entry: dict, epoch: str | None) -> bool:
+    """Nothing was invalidated since the page's tokens were last found current."""
+    return epoch is not None and entry.get("epoch") == epoch
+
+
+def _epoch_created() -> str | None:
+    # Made before any page is stamped (a missing epoch matches no stamp), and never
+    # replaced here: another process may have made it, or an invalidation set it, first.
+    token = uuid.uuid4().hex
+    pages = _pages()
+    return token if pages.add(_EPOCH, token, timeout=None) else pages.get(_EPOCH)
+
+
+def current_page(request) -> dict | None:
+    """The page stored for an anonymous GET when its stamp says it is current (one cache read), else None.
+
+    None means: let the middleware decide (a miss, a page to check token by token, a
+    request the cache does not answer). `stored_response()` is the middleware's answer.
+    """
+    if request.method != "GET" or request.path_info.startswith(_FILES) or not _looked_up(request):
+        return None
+    entry, epoch = _read(_entry_key(request))
+    if entry is None or not _stamped_current(entry, epoch):
+        return None
+    return entry
 
 
 class PageCacheMiddleware:
@@ -272,27 +328,33 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.path_info.startswith(_FILES):
             return self.get_response(request)  # their server sets their own headers
-        lookup = (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method in {"GET", "HEAD"}
-            and not request.path_info.startswith(_NEVER)
-            and _anonymous(request)
-        )
-        if not lookup:
+        if not _looked_up(request):
             return self._finish(request, self.get_response(request))
         key = _entry_key(request)
-        pages = _pages()
-        found = pages.get_many([key, _EPOCH])
-        entry, epoch = found.get(key), found.get(_EPOCH)
-        if entry is not None and entry["expires_at"] > time.time():
-            generations = pages.get_many(list(entry["generations"]))
-            if generations == entry["generations"]:
-                return self._from_cache(request, entry)
+        entry, epoch = _read(key)
+        if epoch is None:
+            epoch = _epoch_created()
+        if entry is not None and (_stamped_current(entry, epoch) or self._still_current(key, entry, epoch)):
+            return stored_response(request, entry)
         response = self._finish(request, self.get_response(request))
         if request.method == "GET" and response.status_code == 200 and response.has_header("xkey"):
             self._store(key, response, epoch)
         response[HIT_HEADER] = "MISS"
         return response
+
+    def _still_current(self, key, entry, epoch) -> bool:
+        """Compare the page's tokens (a second read); when they hold, stamp it with `epoch`.
+
+        `epoch` was read before the tokens, and an invalidation sets the tokens before the
+        epoch: a stamp can only name an epoch under which the tokens were current.
+        """
+        pages = _pages()
+        if pages.get_many(list(entry["generations"])) != entry["generations"]:
+            return False
+        remaining = int(entry["expires_at"] - time.time())
+        if epoch is not None and remaining > 0:
+            pages.set(key, {**entry, "epoch": epoch}, timeout=remaining)
+        return True
 
     def _finish(self, request, response):
         if _shareable(request, response):
@@ -323,18 +385,25 @@ class PageCacheMiddleware:
             "content": response.content,
             "headers": headers,
             "generations": generations,
+            "epoch": epoch_at_start,  # the tokens above were read under it (compared just before)
             "stored_at": time.time(),
             # Checked here too: the cache server's clock may not be this process's.
             "expires_at": time.time() + timeout,
         }
         pages.set(key, entry, timeout=timeout)
 
-    def _from_cache(self, request, entry):
-        response = HttpResponse(entry["content"], headers=entry["headers"])
-        # Caches after this one count its time against the page's lifetime.
-        response["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
-        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
-        if request.method == "HEAD":
-            conditional.content = b""
-        conditional[HIT_HEADER] = "HIT"
-        return conditional
+
+def hit_headers(entry: dict) -> dict[str, str]:
+    """The headers of a stored page as the page cache sends it (before the middleware in front of it)."""
+    # Caches after this one count its time against the page's lifetime.
+    return {**entry["headers"], "Age": str(max(0, int(time.time() - entry["stored_at"]))), HIT_HEADER: "HIT"}
+
+
+def stored_response(request, entry: dict) -> HttpResponse:
+    """The page cache's answer from a stored page: the page, or 304 / 412 to a conditional request."""
+    response = HttpResponse(entry["content"], headers=hit_headers(entry))
+    conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+    if request.method == "HEAD":
+        conditional.content = b""
+    conditional[HIT_HEADER] = "HIT"
+    return conditional

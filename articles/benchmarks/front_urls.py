@@ -1,5 +1,8 @@
 """The site's URLs plus the benchmark's references (make bench-cache only):
-/bench/bare/ a bare view in `cache_page`, /static/bench/article.html a file of the article's bytes.
+/bench/bare/ a bare view in `cache_page`, also under /bench/bare/<any path> so that it can
+be asked for at an address as long as the article's (the server decodes every
+percent-escape of it: that cost is the address's, not the cache's), and
+/static/bench/article.html a file of the article's bytes.
 
 The file sits under /static/ as the site's real static files do: the page cache leaves
 those paths and their headers alone, where it would mark any other response without page
@@ -18,7 +21,7 @@ REFERENCE = os.environ.get("PORTAL_BENCH_REFERENCE_FILE", "")
 
 
 @cache_page(300)
-def bare(request):
+def bare(request, address=""):
     with open(REFERENCE, "rb") as handle:
         return HttpResponse(handle.read(), content_type="text/html; charset=utf-8")
 
@@ -31,6 +34,7 @@ def static_file(request):
 
 urlpatterns = [
     path("bench/bare/", bare),
+    path("bench/bare/<path:address>", bare),
     path("static/bench/article.html", static_file),
     *site_urlpatterns,
 ]

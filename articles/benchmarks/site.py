@@ -25,11 +25,18 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from articles.benchmarks.front import get, python_load, server_env, wait_for
+from articles.benchmarks.front import (
+    children,
+    cpu_seconds_between,
+    cpu_ticks,
+    get,
+    python_load,
+    server_env,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
-TICKS = os.sysconf("SC_CLK_TCK")
 # Targets of issue 10: each page's requests/s as a share of the reference's.
 TARGETS = {"article": 0.5, "home": 0.4, "category": 0.4, "tag": 0.4, "search": 0.2}
 
@@ -47,27 +54,6 @@ def database_create(url: str) -> None:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
             print(f"created database {name}")
-
-
-def cpu_ticks(pids: list[int]) -> dict[tuple[int, int], int]:
-    """utime + stime of each live process, keyed by (pid, start time): a reused pid is another key."""
-    ticks = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks[(pid, int(fields[19]))] = int(fields[11]) + int(fields[12])
-    return ticks
-
-
-def cpu_seconds_between(before: dict, after: dict) -> float:
-    # Processes present at both ends (a backend that ended meanwhile is not counted).
-    return sum(after[key] - before[key] for key in after.keys() & before.keys()) / TICKS
-
-
-def children(pid: int) -> list[int]:
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def rss_mb(pid: int) -> float:
