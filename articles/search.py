@@ -6,9 +6,10 @@ the article or a prefix letter). SQLite matches whole words in it; PostgreSQL ma
 weighted tsvector of the same words with the `arabic` configuration and ranks.
 """
 
+import math
 import re
 from dataclasses import dataclass
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -26,7 +27,9 @@ from articles.text import expand_word, raw_words, search_words
 MAX_QUERY_LENGTH = 200
 MAX_RANKED = 200
 # The newest articles searched row by row before the GIN index is used (see _newest_postgres).
-NEWEST_WINDOW = 1000
+NEWEST_WINDOW = 300
+# Fewer matches than this among them say too little of how often the query matches.
+MIN_TO_ESTIMATE = 5
 # More words than this add little but cost a join of conditions each.
 MAX_TERMS = 10
 SEARCH_CONFIG = "arabic"
@@ -195,27 +198,47 @@ def _newest_postgres(queryset, tsquery) -> list[int]:
     # PostgreSQL prices testing a row's tsvector as nearly free, but each test unpacks a
     # stored vector of some kilobytes: walking the date index and testing row after row
     # (its usual plan) takes seconds for a word in a few percent of the archive, and the
-    # GIN index (the other plan) reads every match of a word found in most articles.
-    # So: first the newest NEWEST_WINDOW articles, tested one by one until MAX_RANKED
-    # match (a word in a fifth of the articles or more is done here); if fewer do, the
-    # GIN index alone, whose matches are then a small share of the archive.
-    newest = queryset.order_by("-published_at", "-id").values("pk", "published_at", "search_vector")[:NEWEST_WINDOW]
-    inner_sql, inner_params = newest.query.sql_with_params()
+    # GIN index alone reads every match of a word found in much of the archive, to sort
+    # them by date. So, in at most three queries:
+    # 1. the newest NEWEST_WINDOW articles, tested one by one until MAX_RANKED match (a
+    #    word in most articles is done here; so is an archive no larger than that);
+    # 2. from how many of them matched, a date after which MAX_RANKED matches are likely:
+    #    the date index and the GIN index together read only the articles since then;
+    # 3. if that window held fewer, or too few of the newest matched to tell, the GIN
+    #    index alone: its matches are then a small share of the archive.
+    newest = queryset.order_by("-published_at", "-id").values("pk", "published_at", "search_vector")
+    window_sql, window_params = newest[:NEWEST_WINDOW].query.sql_with_params()
+    # The oldest article of the window (none when the archive is smaller), read from the
+    # date index alone: how far back the window reaches.
+    edge_sql, edge_params = newest.values("published_at")[NEWEST_WINDOW - 1 : NEWEST_WINDOW].query.sql_with_params()
     compiler = newest.query.get_compiler(connection=connection)
     tsquery_sql, tsquery_params = compiler.compile(tsquery.resolve_expression(newest.query))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT w.pk FROM ({inner_sql}) w WHERE w.search_vector @@ ({tsquery_sql})"
-            " ORDER BY w.published_at DESC, w.pk DESC LIMIT %s",
-            [*inner_params, *tsquery_params, MAX_RANKED],
+            f"(SELECT w.pk, w.published_at FROM ({window_sql}) w WHERE w.search_vector @@ ({tsquery_sql})"
+            " ORDER BY w.published_at DESC, w.pk DESC LIMIT %s)"
+            f" UNION ALL (SELECT NULL, e.published_at FROM ({edge_sql}) e)",
+            [*window_params, *tsquery_params, MAX_RANKED, *edge_params],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) >= MAX_RANKED:
-        return ids
+        rows = cursor.fetchall()
+    found = [pk for pk, _published_at in rows if pk is not None]
+    edge = next((published_at for pk, published_at in rows if pk is None), None)
+    if len(found) >= MAX_RANKED or edge is None:
+        return found
     matches = queryset.filter(search_vector=tsquery).order_by("-published_at", "-id").values_list("pk", flat=True)
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-        # Its estimate of how many rows match is too rough to choose the plan by.
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        # Its estimate of how many rows match is too rough to choose the plan by: bitmap
+        # scans only (the GIN index, with the date index for a window), no JIT to compile.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL jit = off")
+        if len(found) >= MIN_TO_ESTIMATE:
+            newest_match = rows[0][1]
+            # Matches come at about len(found) per (newest_match - edge); a margin for
+            # chance, smaller as more of the newest matched, and for an uneven pace.
+            margin = 1.2 + 2 / math.sqrt(len(found))
+            since = newest_match - (newest_match - edge) * (margin * MAX_RANKED / len(found))
+            ids = list(matches.filter(published_at__gte=since)[:MAX_RANKED])
+            if len(ids) >= MAX_RANKED:
+                return ids
         return list(matches[:MAX_RANKED])
 
 
@@ -250,8 +273,16 @@ def _simple_match(queryset, query):
 # Highlighting
 
 
-def _matches(word: str, forms: frozenset[str]) -> bool:
-    return any(form in forms for normalized in search_words(word) for form in expand_word(normalized))
+# A page of results highlights a few thousand words, most of them the same common
+# words: each distinct word is normalized and expanded once per process, not per use.
+@lru_cache(maxsize=16384)
+def _normalized(word: str) -> tuple[str, ...]:
+    return tuple(search_words(word))
+
+
+@lru_cache(maxsize=16384)
+def _forms(word: str) -> frozenset[str]:
+    return frozenset(form for normalized in _normalized(word) for form in expand_word(normalized))
 
 
 def highlight(text: str, query: ParsedQuery, *, around: int | None = None) -> SafeString:
@@ -263,27 +294,31 @@ def highlight(text: str, query: ParsedQuery, *, around: int | None = None) -> Sa
     """
     forms = frozenset(form for alternatives in query.terms for form in alternatives)
     spans = raw_words(text)
-    hit_set = {i for i, (start, end) in enumerate(spans) if _matches(text[start:end], forms)}
-    if query.phrases:
-        normalized = [search_words(text[start:end]) for start, end in spans]
-        for phrase in query.phrases:
-            for i in range(len(spans) - len(phrase) + 1):
-                if all(word in normalized[i + j] for j, word in enumerate(phrase)):
-                    hit_set.update(range(i, i + len(phrase)))
-    hits = sorted(hit_set)
-    begin, end = 0, len(text)
-    if around is not None and len(spans) > around:
-        first = hits[0] if hits else 0
-        lo = max(0, first - around // 3)
-        hi = min(len(spans), lo + around)
-        lo = max(0, hi - around)
-        begin = spans[lo][0]
-        end = spans[hi - 1][1]
+
+    def matches(i):
+        start, stop = spans[i]
+        return not forms.isdisjoint(_forms(text[start:stop]))
+
+    cut = around is not None and len(spans) > around
+    if cut and not query.phrases:
+        # A snippet: only its words are looked at, from the first match on.
+        first = next((i for i in range(len(spans)) if matches(i)), None)
+        lo, hi = _window(len(spans), first or 0, around)
+        hit_set = set() if first is None else {i for i in range(first, hi) if matches(i)}
+    else:
+        hit_set = {i for i in range(len(spans)) if matches(i)}
+        if query.phrases:
+            normalized = [_normalized(text[start:stop]) for start, stop in spans]
+            for phrase in query.phrases:
+                for i in range(len(spans) - len(phrase) + 1):
+                    if all(word in normalized[i + j] for j, word in enumerate(phrase)):
+                        hit_set.update(range(i, i + len(phrase)))
+        lo, hi = _window(len(spans), min(hit_set, default=0), around) if cut else (0, len(spans))
+    begin, end = (spans[lo][0], spans[hi - 1][1]) if cut else (0, len(text))
     out, position = [], begin
-    for i, (start, stop) in enumerate(spans):
-        if start < begin or stop > end:
-            continue
+    for i in range(lo, hi):
         if i in hit_set:
+            start, stop = spans[i]
             out.append(escape(text[position:start]))
             out.append(f"<mark>{escape(text[start:stop])}</mark>")
             position = stop
@@ -291,3 +326,10 @@ def highlight(text: str, query: ParsedQuery, *, around: int | None = None) -> Sa
     prefix = "… " if begin > 0 else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)
+
+
+def _window(count: int, first: int, around: int) -> tuple[int, int]:
+    # `around` words from a third of them before the first match, inside the text.
+    lo = max(0, first - around // 3)
+    hi = min(count, lo + around)
+    return max(0, hi - around), hi

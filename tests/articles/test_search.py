@@ -277,9 +277,8 @@ class TestResults:
     def test_query_count_is_flat_in_the_number_of_results(self, client, settings):
         # nav categories, the ids of the newest matches, count, the page of results with
         # categories (join), their bylines with profiles (one prefetch) and their sections (one
-        # prefetch) — none per result. PostgreSQL looks among the newest articles first
-        # and, finding fewer than MAX_RANKED there, asks the GIN index in a savepoint
-        # that sets its plan: 4 more (savepoint, SET, query, release).
+        # prefetch) — none per result. PostgreSQL looks among the newest articles first,
+        # which here are the whole archive: nothing more to ask (see the next test).
         settings.ARTICLES_PER_PAGE = 50
         category = make_category()
 
@@ -297,7 +296,35 @@ class TestResults:
         add(30)
         found_big, big = count()
         assert (found_small, found_big) == (2, 32)
-        assert big == small == (10 if connection.vendor == "postgresql" else 6)
+        assert big == small == 6
+
+    def test_the_newest_matches_whichever_way_they_are_found(self, client, settings, monkeypatch):
+        # Narrowed so 40 articles make an archive larger than the newest window. On
+        # PostgreSQL: a word in every article is settled in that window (6 queries as
+        # above); one in every third, by a window of dates after it (a savepoint sets
+        # its plan: savepoint, SET, query, release); a rare one, by the GIN index alone
+        # (the same 4). The results are those a scan of every article would give.
+        monkeypatch.setattr("articles.search.NEWEST_WINDOW", 6)
+        monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+        monkeypatch.setattr("articles.search.MIN_TO_ESTIMATE", 2)
+        settings.ARTICLES_PER_PAGE = 10
+        now = timezone.now()
+        category = make_category()
+        titles = []
+        for n in range(40):
+            words = ["أمطار"] + (["رياح"] if n % 3 == 2 else []) + (["ثلوج"] if n in (31, 37) else [])
+            titles.append(f"{' '.join(words)} {n}")
+            make_article(titles[-1], category=category, published_at=now - timedelta(hours=n + 1))
+        postgresql = connection.vendor == "postgresql"
+        for word, newest, queries in (
+            ("أمطار", titles[:3], 6),
+            ("رياح", [titles[2], titles[5], titles[8]], 10 if postgresql else 6),
+            ("ثلوج", [titles[31], titles[37]], 10 if postgresql else 6),
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                found, _page = results(client, word)
+            assert found == newest, word
+            assert len(captured) == queries, word
 
 
 @pytest.mark.django_db
