@@ -197,6 +197,12 @@ class CorrectionInline(admin.TabularInline):
     def _editor(self, request, obj=None):
         return obj is not None and obj.is_public and article_may_publish(request.user)
 
+    def get_queryset(self, request):
+        # InlineModelAdmin.get_queryset() asks the permissions below with no article, which
+        # they refuse, and so returned none of the saved notes. Whether this article's form
+        # shows them was already decided, article in hand, in get_inline_instances().
+        return self.model._default_manager.all()
+
     def has_view_permission(self, request, obj=None):
         return obj is not None and request.user.is_staff
 
@@ -440,7 +446,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
         def save_sections_tags_and_authors():
             super(ArticleAdmin, self).save_related(request, form, formsets, change)
-            if not article.authors.exists():
+            # Who writes a new article without naming authors is its author; an edit of an
+            # unsigned article (a correction, a fix) does not make the editor its byline.
+            if not change and not article.authors.exists():
                 article.authors.add(request.user)
 
         article_save(
