@@ -378,7 +378,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if article_may_publish(request.user):
             return []
-        return list(EDITOR_ONLY_FIELDS)
+        # A writer moves the status with the buttons ("حفظ كمسودة", "إرسال للمراجعة") only:
+        # it is shown as text, and a status sent in the post is not a field to take.
+        return [*EDITOR_ONLY_FIELDS, "status"]
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=ArticleFeatureForm, **kwargs)
@@ -395,13 +397,6 @@ class ArticleAdmin(admin.ModelAdmin):
             actions.pop("publish", None)
             actions.pop("unpublish", None)
         return actions
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not article_may_publish(request.user):
-            kwargs["choices"] = [
-                (value, label) for value, label in Article.Status.choices if value != Article.Status.PUBLISHED
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         # Written by article_save() in save_related(), which needs the formsets: sections
