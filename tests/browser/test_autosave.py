@@ -37,16 +37,26 @@ def offer(page):
     return page.get_by_role("button", name=OFFER)
 
 
-def test_text_typed_before_a_closed_tab_is_offered_back_and_restored(journalist, new_page):
+def open_own_draft(new_page, journalist):
+    """The journalist signs in and opens their draft's form: (page, article, its address)."""
     article = make_article(TITLE, status=Article.Status.DRAFT, authors=[journalist])
     page = new_page()
     login(page, "journalist")
     url = f"/admin/articles/article/{article.pk}/change/"
     page.goto(url)
-    assert not offer(page).is_visible()  # nothing typed yet: nothing to offer
+    return page, article, url
+
+
+def add_to_title_and_intro(page):
     page.locator("#id_title").press("End")
     page.locator("#id_title").press_sequentially(ADDED_TO_TITLE)
     type_at_the_end_of_the_intro(page, " " + BODY)
+
+
+def test_text_typed_before_a_closed_tab_is_offered_back_and_restored(journalist, new_page):
+    page, article, url = open_own_draft(new_page, journalist)
+    assert not offer(page).is_visible()  # nothing typed yet: nothing to offer
+    add_to_title_and_intro(page)
 
     page = close_without_saving(page)
     page.goto(url)
@@ -65,14 +75,8 @@ def test_text_typed_before_a_closed_tab_is_offered_back_and_restored(journalist,
 
 
 def test_after_a_real_save_reopening_the_form_offers_nothing(journalist, new_page):
-    article = make_article(TITLE, status=Article.Status.DRAFT, authors=[journalist])
-    page = new_page()
-    login(page, "journalist")
-    url = f"/admin/articles/article/{article.pk}/change/"
-    page.goto(url)
-    page.locator("#id_title").press("End")
-    page.locator("#id_title").press_sequentially(ADDED_TO_TITLE)
-    type_at_the_end_of_the_intro(page, " " + BODY)
+    page, article, url = open_own_draft(new_page, journalist)
+    add_to_title_and_intro(page)
     page.wait_for_timeout(PAUSE_MS)  # the text is in the browser's autosave by now
     follow(page, page.get_by_role("button", name="حفظ كمسودة"))
     assert "تم الحفظ" in page.locator(".messagelist .success").inner_text()
@@ -87,12 +91,8 @@ def test_after_a_real_save_reopening_the_form_offers_nothing(journalist, new_pag
     assert not offer(page).is_visible()
 
 
-def test_a_refused_save_keeps_the_text_offered(journalist, editor, new_page):
-    article = make_article(TITLE, status=Article.Status.DRAFT, authors=[journalist])
-    page = new_page()
-    login(page, "journalist")
-    url = f"/admin/articles/article/{article.pk}/change/"
-    page.goto(url)
+def test_a_refused_save_keeps_the_text_offered(journalist, new_page):
+    page, _article, url = open_own_draft(new_page, journalist)
     page.fill("#id_title", "")  # a title is required: the save is refused
     type_at_the_end_of_the_intro(page, " " + BODY)
     follow(page, page.get_by_role("button", name="حفظ كمسودة"))
