@@ -198,6 +198,12 @@ class CorrectionInline(admin.TabularInline):
     def _editor(self, request, obj=None):
         return obj is not None and obj.is_public and article_may_publish(request.user)
 
+    def get_queryset(self, request):
+        # InlineModelAdmin.get_queryset() asks the permissions below with no article, which
+        # they refuse, and so returned none of the saved notes. Whether this article's form
+        # shows them was already decided, article in hand, in get_inline_instances().
+        return self.model._default_manager.all()
+
     def has_view_permission(self, request, obj=None):
         return obj is not None and request.user.is_staff
 
@@ -374,7 +380,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if article_may_publish(request.user):
             return []
-        return list(EDITOR_ONLY_FIELDS)
+        # A writer moves the status with the buttons ("حفظ كمسودة", "إرسال للمراجعة") only:
+        # it is shown as text, and a status sent in the post is not a field to take.
+        return [*EDITOR_ONLY_FIELDS, "status"]
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=ArticleFeatureForm, **kwargs)
@@ -391,13 +399,6 @@ class ArticleAdmin(admin.ModelAdmin):
             actions.pop("publish", None)
             actions.pop("unpublish", None)
         return actions
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not article_may_publish(request.user):
-            kwargs["choices"] = [
-                (value, label) for value, label in Article.Status.choices if value != Article.Status.PUBLISHED
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         # Written by article_save() in save_related(), which needs the formsets: sections
@@ -444,7 +445,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
         def save_sections_tags_and_authors():
             super(ArticleAdmin, self).save_related(request, form, formsets, change)
-            if not article.authors.exists():
+            # Who writes a new article without naming authors is its author; an edit of an
+            # unsigned article (a correction, a fix) does not make the editor its byline.
+            if not change and not article.authors.exists():
                 article.authors.add(request.user)
             article_bylines_fill(article=article)
             # A name taken off the byline: its author page no longer lists the article.

@@ -134,6 +134,36 @@ def test_every_admin_page_of_a_role_is_in_arabic(client, newsroom, username):
     assert found == {}
 
 
+# django-taggit's own Arabic calls the app «أوْسِمه» (a misspelt plural, with diacritics).
+DIACRITICS = re.compile("[\u064b-\u0652]")
+WRONG_TAG_NAMES = ("أوسمه", "أوسمة")
+
+
+@pytest.mark.parametrize("username", ["admin", "muharrir"])
+def test_tags_are_called_al_wusum_on_every_admin_page(client, newsroom, username):
+    """Index, sidebar, breadcrumbs, list titles and (for the superuser) the group form's permission names."""
+    client.force_login(newsroom.get(username=username))
+    urls = pages_for(newsroom.get(username=username))
+    assert "/admin/taggit/tag/" in urls
+    found = {}
+    for url in urls:
+        text = DIACRITICS.sub("", client.get(url).content.decode())
+        wrong = [name for name in WRONG_TAG_NAMES if name in text]
+        if wrong:
+            found[url] = wrong
+    assert found == {}
+    index = client.get("/admin/").content.decode()
+    assert '<a href="/admin/taggit/" class="section" title="النماذج في تطبيق الوسوم">الوسوم</a>' in index
+
+
+def test_tag_permissions_name_the_tags_al_wusum(newsroom):
+    from django.contrib.auth.models import Permission
+
+    names = [str(permission) for permission in Permission.objects.filter(content_type__app_label="taggit")]
+    assert "الوسوم | الوسم | إضافة الوسم" in names
+    assert not [name for name in names if any(wrong in DIACRITICS.sub("", name) for wrong in WRONG_TAG_NAMES)]
+
+
 def messages_of(response):
     return [strip_tags(str(message)) for message in response.context["messages"]]
 

@@ -43,7 +43,7 @@ def committed(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
 
 
-def correct_in_the_admin(client, article, committed, note=NOTE, kind="correction"):
+def correct_in_the_admin(client, article, committed, note=NOTE, kind="correction", **fields):
     sections = list(article.sections.all())
     form = admin_article_form(
         article.category,
@@ -65,6 +65,7 @@ def correct_in_the_admin(client, article, committed, note=NOTE, kind="correction
             "corrections-0-note": note,
             "corrections-0-noted_at_0": timezone.localtime().strftime("%Y-%m-%d"),
             "corrections-0-noted_at_1": timezone.localtime().strftime("%H:%M:%S"),
+            **fields,
         },
     )
     with committed(execute=True):
@@ -112,3 +113,64 @@ def test_journalists_cannot_add_corrections(client, journalist, published):
     # They read the notes; the inline offers them no row to add (the "add" link needs a free row).
     assert 'name="corrections-MAX_NUM_FORMS" value="0"' in page
     assert not Correction.objects.exists()
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def test_the_editor_sees_the_saved_corrections_in_the_articles_form(client, editor, published):
+    Correction.objects.create(article=published, note=NOTE)
+    Correction.objects.create(article=published, kind="update", note="أضيفت صورة من عين المكان.")
+    client.force_login(editor)
+    page = client.get(change_url(published)).content.decode()
+    assert 'name="corrections-INITIAL_FORMS" value="2"' in page
+    assert f"{NOTE}</textarea>" in page and "أضيفت صورة من عين المكان.</textarea>" in page
+
+
+def test_the_articles_form_asks_the_same_queries_for_one_correction_or_six(
+    client, editor, published, django_assert_num_queries
+):
+    client.force_login(editor)
+    client.get(change_url(published))  # the first opening also records who has the form open
+    for total in (1, 6):
+        while Correction.objects.filter(article=published).count() < total:
+            Correction.objects.create(article=published, note=NOTE)
+        # session, user, second factor; savepoint, permissions ×2; article, its authors, tags;
+        # the article again (the form), sections, corrections; who has it open (read, update,
+        # the others), release; categories, authors to choose from.
+        with django_assert_num_queries(18):
+            page = client.get(change_url(published)).content.decode()
+        assert f'name="corrections-INITIAL_FORMS" value="{total}"' in page
+
+
+def test_an_editor_changes_a_saved_correction_without_adding_another(client, editor, published, committed):
+    saved = Correction.objects.create(article=published, note="نص فيه خطأ.")
+    client.force_login(editor)
+    correct_in_the_admin(
+        client,
+        published,
+        committed,
+        note=NOTE,
+        **{
+            "corrections-INITIAL_FORMS": "1",
+            "corrections-0-id": str(saved.pk),
+            "corrections-0-article": str(published.pk),
+        },
+    )
+    assert list(Correction.objects.values_list("pk", "note")) == [(saved.pk, NOTE)]
+
+
+def test_a_journalist_reads_the_saved_corrections_of_a_published_article(client, journalist, published):
+    Correction.objects.create(article=published, note=NOTE)
+    client.force_login(journalist)
+    page = client.get(change_url(published)).content.decode()
+    assert NOTE in page and f"{NOTE}</textarea>" not in page  # shown as text, not a field
+
+
+def test_correcting_an_unsigned_article_does_not_make_the_editor_its_author(client, editor, published, committed):
+    assert not published.authors.exists()
+    client.force_login(editor)
+    correct_in_the_admin(client, published, committed)
+    assert Correction.objects.filter(article=published).count() == 1
+    assert not published.authors.exists()

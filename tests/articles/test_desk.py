@@ -1,5 +1,6 @@
 """The newsroom desk: the workflow buttons, the index's waiting work, the editor's note."""
 
+import re
 from datetime import timedelta
 from html import unescape
 
@@ -163,6 +164,34 @@ class TestJournalistForm:
         assert client.post(change_url(article), change_form(article, _desk_draft="حفظ")).status_code == 302
         article.refresh_from_db()
         assert article.status == Article.Status.DRAFT
+
+    def test_sees_the_status_as_text_not_as_a_choice(self, client, journalist, editor):
+        article = make_article(status=Article.Status.IN_REVIEW, authors=[journalist])
+        client.force_login(journalist)
+        form = client.get(change_url(article))
+        assert "status" not in form.context["adminform"].form.fields
+        page = text_of(form)
+        assert 'name="status"' not in page
+        assert re.search(r'<div class="readonly">\s*قيد المراجعة\s*</div>', page)
+        client.force_login(editor)
+        assert '<select name="status"' in text_of(client.get(change_url(article)))
+
+    @pytest.mark.parametrize("forged", ["published", "review"])
+    def test_a_status_sent_by_hand_with_save_and_continue_changes_nothing(self, client, journalist, forged):
+        article = make_article(status=Article.Status.DRAFT, authors=[journalist])
+        client.force_login(journalist)
+        data = change_form(article, status=forged, title="عنوان بعد التعديل", _continue="حفظ ومتابعة التعديل")
+        assert client.post(change_url(article), data).status_code == 302
+        article.refresh_from_db()
+        assert (article.title, article.status, article.published_at) == ("عنوان بعد التعديل", "draft", None)
+
+    def test_a_forged_status_gives_way_to_the_button_pressed(self, client, journalist):
+        article = make_article(status=Article.Status.DRAFT, authors=[journalist])
+        client.force_login(journalist)
+        data = change_form(article, status="published", _desk_review="إرسال للمراجعة")
+        assert client.post(change_url(article), data).status_code == 302
+        article.refresh_from_db()
+        assert (article.status, article.is_public) == (Article.Status.IN_REVIEW, False)
 
     def test_cannot_publish_by_sending_the_editors_button(self, client, journalist):
         article = make_article(status=Article.Status.IN_REVIEW, authors=[journalist])

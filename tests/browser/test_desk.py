@@ -1,5 +1,5 @@
 """The newsroom desk, clicked and typed as people do: write, submit, return, publish; versions;
-two people on one article; autosaved text after a closed tab."""
+two people on one article. (Autosaved text after a closed tab: test_autosave.py.)"""
 
 import re
 

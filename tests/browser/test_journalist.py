@@ -30,9 +30,10 @@ def write_article(page, photo):
     page.fill("#id_lead", LEAD)
     page.select_option("#id_category", label="وطني")
     page.fill("#id_tags", "الرباط، موسيقى، مهرجانات")
-    # A journalist cannot publish: the choice is not even offered.
-    assert "منشور" not in page.locator("#id_status option").all_inner_texts()
-    page.select_option("#id_status", label="قيد المراجعة")
+    # A journalist moves the article with the buttons only: the status is text, not a choice.
+    assert page.locator("#id_status, select[name=status]").count() == 0
+    assert page.locator(".field-status .readonly").inner_text().strip() == "مسودة"
+    assert page.get_by_role("button", name="نشر الآن").count() == 0
 
     # The intro: plain Arabic typed into the editor, no heading.
     editor_of(page, 0).click()
