@@ -137,9 +137,10 @@ def test_the_articles_form_asks_the_same_queries_for_one_correction_or_six(
         while Correction.objects.filter(article=published).count() < total:
             Correction.objects.create(article=published, note=NOTE)
         # session, user, second factor; savepoint, permissions ×2; article, its authors, tags;
-        # the article again (the form), sections, corrections; who has it open (read, update,
-        # the others), release; categories, authors to choose from.
-        with django_assert_num_queries(18):
+        # the article again (the form), sections, corrections, bylines (the page's names with
+        # their profiles, and the inline's rows); who has it open (read, update, the others),
+        # release; categories, authors to choose from.
+        with django_assert_num_queries(20):
             page = client.get(change_url(published)).content.decode()
         assert f'name="corrections-INITIAL_FORMS" value="{total}"' in page
 
