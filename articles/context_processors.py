@@ -7,5 +7,6 @@ def site(request):
     """The site's name and its navigation, on every page."""
     return {
         "site_name": settings.SITE_NAME,
-        "nav_categories": Category.objects.all(),
+        "nav_categories": Category.objects.all(),  # read only when the navigation is drawn (articles.kept)
+        "is_home": request.path == "/",
     }

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django.views.generic import dates
@@ -42,19 +43,28 @@ class SearchView(ArticleListView):
     def get_queryset(self):
         if self.parsed is None:
             return Article.objects.none()
-        return search_queryset(Article.objects.published().for_search(), self.parsed)
+        # Lazy: its first queries find the matches' ids, which a kept page needs not.
+        return SimpleLazyObject(lambda: search_queryset(Article.objects.published().for_search(), self.parsed))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.parsed is not None:
-            for article in context["articles"]:
+        found, paginator = context["articles"], context["paginator"]
+
+        def highlighted():
+            articles = list(found)
+            for article in articles:
                 article.title_html = highlight(article.title, self.parsed)
                 article.snippet_html = highlight(_article_text(article), self.parsed, around=SNIPPET_WORDS)
+            return articles
+
+        if self.parsed is not None:
+            # Lazy, like the page's list (articles.views.PaginatedCards): read when drawn.
+            context["articles"] = context["object_list"] = SimpleLazyObject(highlighted)
         context.update(
             query=self.raw_query[:200],
             error=self.error,
             searched=self.parsed is not None,
-            many=context["paginator"] is not None and context["paginator"].count >= search.MAX_RANKED,
+            many=SimpleLazyObject(lambda: paginator is not None and paginator.count >= search.MAX_RANKED),
         )
         return context
 

@@ -9,6 +9,8 @@ emptied when full, and when a template changes under the development server, whi
 reloads templates without restarting.
 """
 
+from collections.abc import Callable
+
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.autoreload import file_changed
@@ -26,12 +28,15 @@ def forget_fragments(**kwargs) -> None:
 file_changed.connect(forget_fragments, dispatch_uid="articles.fragments.forget")
 
 
-def fragment(template_name: str, key: tuple, context: dict) -> SafeString:
-    """`template_name` rendered with `context`, kept under `key`: every value the template reads from `context`."""
+def fragment(template_name: str, key: tuple, context: dict | Callable[[], dict]) -> SafeString:
+    """`template_name` rendered with `context`, kept under `key`: every value the template reads from `context`.
+
+    `context` may be a function giving it, called only when the piece is drawn.
+    """
     full_key = (template_name, translation.get_language(), timezone.get_current_timezone_name(), *key)
     html = _drawn.get(full_key)
     if html is None:
-        html = get_template(template_name).render(context)
+        html = get_template(template_name).render(context() if callable(context) else context)
         if len(_drawn) >= FRAGMENT_MEMORY_SIZE:
             _drawn.clear()
         _drawn[full_key] = html

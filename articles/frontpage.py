@@ -27,6 +27,9 @@ BLOCK_SIZE = 4
 BLOCK_WINDOW = 400
 
 
+FRONT_PAGE_BLOCKS = ("breaking", "lead", "secondary", "most_read", "latest", "category_blocks")
+
+
 def front_page() -> dict:
     """The home's template context: breaking, lead, secondary, most_read, latest, category_blocks."""
     published = Article.objects.published()

@@ -142,6 +142,11 @@ class Author(models.Model):
         return [(label, url) for label, url in labelled if url]
 
 
+def detail_prefetches() -> list:
+    """What the article page shows from other tables: bylines, sections, tags, corrections."""
+    return [_bylines(), "sections", "tags", "corrections"]
+
+
 def _bylines():
     # The byline in its order, each with its profile: one query for a whole page of articles.
     return Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
@@ -181,11 +186,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """The article page: everything it shows but the related block."""
-        return (
-            self.select_related("category")
-            .prefetch_related(_bylines(), "sections", "tags", "corrections")
-            .defer(*SEARCH_FIELDS)
-        )
+        return self.select_related("category").prefetch_related(*detail_prefetches()).defer(*SEARCH_FIELDS)
+
+    def for_page(self):
+        """The public article page: its row alone (its category and the rest come from articles.kept).
+
+        The rest of for_detail() is prefetched only when the page draws what it kept no longer.
+        """
+        return self.defer(*SEARCH_FIELDS)
 
     def for_search(self):
         """Search results: cards plus the sections their snippets are cut from."""
@@ -667,3 +675,22 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:60]}"
+
+
+class SiteStamp(models.Model):
+    """One row: a token that changes whenever any public page changes (articles.kept).
+
+    Pages keep the HTML they drew under this token, read with the page's first query, so
+    every process and every server sees a change the moment it is committed. `changes_at`
+    is when pages change with no edit (a scheduled article comes out, a «عاجل» ends).
+    """
+
+    token = models.BigIntegerField(_("الرمز"), default=0)
+    changes_at = models.FloatField(_("موعد التغير التالي"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ختم الموقع")
+        verbose_name_plural = _("ختم الموقع")
+
+    def __str__(self):
+        return str(self.token)

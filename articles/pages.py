@@ -7,6 +7,10 @@ Apps built on this one add their block under the article through a small registr
 filled from their AppConfig.ready() (comments registers the «شارك بتعليقك» block), so
 this app imports none of them. A block's context is computed here, before the template
 runs, so the template causes no query of its own.
+
+What costs a query is lazy: the public page keeps the story and the comments it drew
+(articles.kept, `{% keep %}`), and a page drawn from them reads only the article's row.
+The prefetches run once, before the first part that needs them is drawn (`prepare`).
 """
 
 from collections.abc import Callable
@@ -14,10 +18,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from articles.metadata import article_json_ld, share_image
-from articles.models import Article
+from articles.models import Article, detail_prefetches
 from articles.readership import most_read_articles
 
 TOC_MIN_HEADINGS = 3
@@ -70,21 +76,40 @@ def article_page_context(
     metadata for search engines. `block_options` passes per-request options to a block
     by its registered name, e.g. {"comments": {"form": form}}.
     """
-    sections = list(article.sections.all())
-    headed = [section for section in sections if section.heading]
+
+    def prepare():
+        if "sections" not in getattr(article, "_prefetched_objects_cache", {}):
+            prefetch_related_objects([article], *detail_prefetches())
+
+    def lazy(compute):
+        def computed():
+            prepare()
+            return compute()
+
+        return SimpleLazyObject(computed)
+
+    sections = lazy(lambda: list(article.sections.all()))
+
+    def toc():
+        headed = [section for section in sections if section.heading]
+        return headed if len(headed) >= TOC_MIN_HEADINGS else []
+
     context = {
         "article": article,
         "preview": preview,
+        "prepare": prepare,
         "sections": sections,
-        "toc": headed if len(headed) >= TOC_MIN_HEADINGS else [],
-        "related": related_articles(article),
-        "most_read": most_read_articles(),
+        "toc": lazy(toc),
+        "related": lazy(lambda: related_articles(article)),
+        "most_read": SimpleLazyObject(most_read_articles),
         "article_blocks": [],
     }
     if preview:
         return context
-    image = share_image(article, request)
-    context.update(share_image=image, json_ld=article_json_ld(article, request))
+    context.update(
+        share_image=lazy(lambda: share_image(article, request)),
+        json_ld=lazy(lambda: article_json_ld(article, request)),
+    )
     options = block_options or {}
     for name, block in _blocks.items():
         context.update(block.context(article=article, **options.get(name, {})))

@@ -40,6 +40,11 @@ def clean_reader_text(text: str) -> str:
 PAGE, TYPED = "p", "t"
 
 
+# Stands for the "started" value in HTML kept for every reader (comments.templatetags):
+# unguessable, so no text a reader typed (a name being replied to) can contain it.
+STARTED_MARK = secrets.token_hex(16)
+
+
 def sign_started(at=None, *, kind: str = PAGE) -> str:
     """The hidden "form shown at" value: a signed timestamp, a nonce and its kind, which the reader cannot forge."""
     return signing.dumps([(at or timezone.now()).timestamp(), secrets.token_urlsafe(12), kind], salt=STARTED_SALT)

@@ -230,6 +230,9 @@ PAGE_MAX_AGE = 60
 PAGE_SHARED_MAX_AGE = 300
 PAGE_STALE_WHILE_REVALIDATE = 60
 PAGE_STALE_IF_ERROR = 24 * 3600
+# Parts of pages drawn once per change of the site and kept in each process (articles.kept),
+# at most as long as a shared cache keeps a page; 0: drawn on every request.
+KEPT_SECONDS = env_int("DJANGO_KEPT_SECONDS", PAGE_SHARED_MAX_AGE)
 
 # Front caches (Varnish, deploy/varnish/portal.vcl) purged by surrogate key when a page's
 # content changes: comma-separated base URLs, e.g. http://127.0.0.1:8080. Empty: none.

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.test import Client
 
+from articles.kept import forget_kept
 from tests.helpers import make_editor, make_journalist, make_user, sign_in_verified
 
 
@@ -36,9 +37,11 @@ def _clear_cache():
     # Rate limits, view counters and cached fragments must not leak between tests.
     cache.clear()
     caches["pages"].clear()
+    forget_kept()
     yield
     cache.clear()
     caches["pages"].clear()
+    forget_kept()
 
 
 @pytest.fixture(autouse=True)
@@ -46,14 +49,17 @@ def _no_page_cache(request, settings):
     # Most tests change data through the ORM between two requests, which no reader's
     # change does: the page cache is off for them, on for tests that ask for `page_cache`
     # (they change data through the services, which invalidate it). Headers are the same.
+    # The same holds for the parts pages keep between requests (articles.kept).
     if "page_cache" not in request.fixturenames:
         settings.PAGE_CACHE_SECONDS = 0
+        settings.KEPT_SECONDS = 0
 
 
 @pytest.fixture
 def page_cache(settings):
-    """The application page cache on, as in production."""
+    """The application page cache on, and pages keeping their parts, as in production."""
     settings.PAGE_CACHE_SECONDS = 300
+    settings.KEPT_SECONDS = 300
 
 
 @pytest.fixture

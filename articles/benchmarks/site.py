@@ -64,7 +64,10 @@ def rss_mb(pid: int) -> float:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if found is None:
+        raise SystemExit(f"wrk printed a latency this benchmark cannot read: {text!r}")
+    value, unit = found.groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
@@ -92,8 +95,8 @@ def load(url: str, *, seconds: int, connections: int) -> tuple[float, int, float
             raise SystemExit(f"{url} answered errors under load:\n{output}")
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
         count = int(re.search(r"(\d+) requests in", output).group(1))
-        p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))
-        p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))
+        p50 = _ms(re.search(r"^\s*50%\s+(\S+)", output, re.M).group(1))
+        p99 = _ms(re.search(r"^\s*99%\s+(\S+)", output, re.M).group(1))
         return rate, count, p50, p99
     rate, latencies = python_load(url, seconds=seconds, connections=min(connections, 16), latencies=True)
     latencies.sort()
@@ -131,6 +134,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=1, help="alternating rounds over the pages; medians shown")
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--port", type=int, default=8113)
+    parser.add_argument(
+        "--draw-everything",
+        action="store_true",
+        help="pages keep no parts between requests (DJANGO_KEPT_SECONDS=0): each page drawn whole, every request",
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -146,6 +154,8 @@ def main():
         DJANGO_PAGE_CACHE_SECONDS="0",  # the real render, every request
         DJANGO_COMMENTS_CLOSE_AFTER_DAYS="0",  # the seed article shows its comment form
     )
+    if args.draw_everything:
+        env["DJANGO_KEPT_SECONDS"] = "0"
     started = time.monotonic()
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")

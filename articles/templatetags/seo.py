@@ -3,6 +3,7 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.encoding import uri_to_iri
+from django.utils.functional import LazyObject, empty
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -17,6 +18,10 @@ _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 @register.filter
 def json_ld(value):
     """`value` as a <script type="application/ld+json"> element, safely escaped."""
+    if isinstance(value, LazyObject):  # computed when the page is drawn (articles.pages)
+        if value._wrapped is empty:
+            value._setup()
+        value = value._wrapped
     data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))
 

@@ -1,10 +1,9 @@
-import secrets
-
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles.fragments import fragment
+from comments.forms import STARTED_MARK
 from comments.html import comment_html
 from comments.models import Comment
 
@@ -37,22 +36,17 @@ def comment_entry(comment, *, replies_open=False):
     )
 
 
-# Stands for the form's "started" value in the kept HTML: unguessable, so no text a reader
-# typed (a name being replied to) can contain it.
-_STARTED_MARK = secrets.token_hex(16)
-
-
-@register.simple_tag
-def comment_form(form, *, article, reply_to=None):
+@register.simple_tag(takes_context=True)
+def comment_form(context, form, *, article, reply_to=None):
     """The comment form (templates/comments/form.html); an empty one is drawn once per process.
 
     An empty form differs between readers only by its signed "started" value, which is
-    put into the kept HTML for each page. A form sent back with errors carries what the
-    reader typed, and is drawn every time.
+    put into the kept HTML for each page: here, or, in a part the page keeps
+    (`{% keep %}`), by that part for each request (the block's `kept_fills`). A form
+    sent back with errors carries what the reader typed, and is drawn every time.
     """
-    context = {"form": form, "article": article, "reply_to": reply_to}
     if form.is_bound:
-        return render_to_string("comments/form.html", context)
+        return render_to_string("comments/form.html", {"form": form, "article": article, "reply_to": reply_to})
     started = form.initial.get("started", "")
     key = (
         article.pk,
@@ -62,9 +56,11 @@ def comment_form(form, *, article, reply_to=None):
         form.initial.get("parent"),
         form.fields["body"].widget.attrs.get("maxlength"),
     )
-    form.initial = {**form.initial, "started": _STARTED_MARK}
+    form.initial = {**form.initial, "started": STARTED_MARK}
     try:
-        html = fragment("comments/form.html", key, context)
+        html = fragment("comments/form.html", key, {"form": form, "article": article, "reply_to": reply_to})
     finally:
         form.initial = {**form.initial, "started": started}
-    return mark_safe(html.replace(_STARTED_MARK, started))  # noqa: S308 - a signed value of [A-Za-z0-9:_-]
+    if context.get("kept_drawing"):
+        return html
+    return mark_safe(html.replace(STARTED_MARK, started))  # noqa: S308 - a signed value of [A-Za-z0-9:_-]

@@ -20,4 +20,4 @@ def signup_box(context, form=None):
         return render_to_string(TEMPLATE, {"form": form})
     request = context.get("request")
     source = request.path if request else ""
-    return fragment(TEMPLATE, (source,), {"form": SubscribeForm(initial={"source": source})})
+    return fragment(TEMPLATE, (source,), lambda: {"form": SubscribeForm(initial={"source": source})})
