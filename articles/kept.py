@@ -31,7 +31,7 @@ from django.utils.autoreload import file_changed
 
 from articles.pagecache import page_lifetime, readers_request, site_stamp_advance
 
-KEPT_MEMORY = 6_000_000  # characters (about 12 MB of Arabic HTML) a process at most
+KEPT_MEMORY = 4_000_000  # characters (about 8 MB of Arabic HTML) a process at most
 
 _kept: OrderedDict[tuple, tuple] = OrderedDict()
 _size = 0
