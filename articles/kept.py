@@ -16,7 +16,8 @@ Kept only for the requests the page cache may answer (an anonymous GET), never f
 signed-in person, a preview, a reader with a message to see, or what varies per reader
 (the comment form's signed value is filled in per request). Kept at most KEPT_SECONDS
 (what a shared cache may keep a page anyway) and within KEPT_MEMORY characters a process,
-least recently used out first. KEPT_SECONDS = 0 turns it off.
+least recently used out first. KEPT_SECONDS = 0 turns it off, and then invalidations leave
+the stamp alone: every process of a site must run with the same setting.
 """
 
 import time
@@ -70,11 +71,9 @@ def kept_enabled(request) -> bool:
     """A request whose page may be drawn from kept parts: what the page cache would answer, for a host Django serves."""
     if request is None:
         return False
-    enabled = getattr(request, "kept_enabled", None)
+    enabled = getattr(request, "keeps_parts", None)
     if enabled is None:
-        enabled = request.kept_enabled = (
-            settings.KEPT_SECONDS > 0 and readers_request(request) and _host_served(request)
-        )
+        enabled = request.keeps_parts = settings.KEPT_SECONDS > 0 and readers_request(request) and _host_served(request)
     return enabled
 
 
