@@ -3,7 +3,6 @@
 from functools import cache
 
 from django.contrib.staticfiles import finders
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -16,7 +15,7 @@ from articles import search
 from articles.html import html_to_text
 from articles.models import Article
 from articles.pagecache import PublicPageMixin, public_page
-from articles.search import SearchQueryError, highlight, parse_query, search_queryset
+from articles.search import MatchesPaginator, SearchQueryError, highlight, parse_query, search_queryset
 from articles.views import ArticleListView, PaginatedCards
 
 SNIPPET_WORDS = 40
@@ -26,7 +25,7 @@ class SearchView(ArticleListView):
     """/search/?q= — published articles matching the query, best first, highlighted."""
 
     template_name = "articles/search.html"
-    paginator_class = Paginator  # ranked matches are bounded already (search.MAX_RANKED)
+    paginator_class = MatchesPaginator  # ranked matches are bounded already (search.MAX_RANKED)
 
     def page_keys_for(self, context):
         return {"search"}

@@ -13,10 +13,12 @@ from functools import lru_cache, reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan, LessThan
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -182,7 +184,18 @@ def search_queryset(queryset: QuerySet, query: ParsedQuery) -> QuerySet:
     else:
         matches, rank = _simple_match(queryset, query)
         ids = list(matches.order_by("-published_at", "-id").values_list("pk", flat=True)[:MAX_RANKED])
-    return queryset.filter(pk__in=ids).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+    matches = queryset.filter(pk__in=ids).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+    matches.match_count = len(ids)  # what counting them would answer: MatchesPaginator asks no query
+    return matches
+
+
+class MatchesPaginator(Paginator):
+    """Pages of search_queryset()'s matches: their count is known from finding them, not counted again."""
+
+    @cached_property
+    def count(self):
+        known = getattr(self.object_list, "match_count", None)
+        return known if known is not None else super().count
 
 
 def _tsquery(query):

@@ -220,12 +220,11 @@ def fill(target, batch):
 
 def measure(rounds):
     from django.conf import settings
-    from django.core.paginator import Paginator
     from django.test import Client
 
     from articles.discovery import _article_text
     from articles.models import Article
-    from articles.search import highlight, parse_query, search_queryset
+    from articles.search import MatchesPaginator, highlight, parse_query, search_queryset
 
     client = Client()
     query_times, page_times, per_query = [], [], {}
@@ -234,7 +233,7 @@ def measure(rounds):
         samples = []
         for round_ in range(rounds + 1):
             started = time.perf_counter()
-            page = Paginator(
+            page = MatchesPaginator(
                 search_queryset(Article.objects.published().for_search(), parsed), settings.ARTICLES_PER_PAGE
             ).get_page(1)
             found = page.paginator.count
