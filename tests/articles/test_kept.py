@@ -178,7 +178,7 @@ def test_each_reader_gets_their_own_signed_form_value_and_can_post_with_it(site,
     assert Comment.objects.filter(body="رأيي في الخبر", article=article).exists()
 
 
-def test_a_signed_in_editor_is_drawn_the_whole_page(site, client, django_assert_max_num_queries):
+def test_a_signed_in_editor_is_drawn_the_whole_page(site, client):
     article = site["article"]
     page(article.get_absolute_url())
     client.force_login(site["editor"])
